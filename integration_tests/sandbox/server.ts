@@ -1,0 +1,437 @@
+/**
+ * Hyros REST API sandbox: a real node:http server that behaves like the documented API
+ * (/work/shared/reference/hyros-api.md §1–6, hyros-attribution.md §1, §3, §4). Loopback only.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { buildAccount, DEFAULT_COUNTS, STREAMS, type AccountData, type Row, type StreamName } from './dataset.js';
+import { PageStore, canonicalParams } from './paging.js';
+import { RateLimiter } from './ratelimit.js';
+import { FaultPlan, type Fault, type FaultKind } from './faults.js';
+import { attributionRow, daysInRange, parseAttributionQuery } from './attribution.js';
+import { parseOffset, parseRequestDate } from './time.js';
+
+export type { StreamName } from './dataset.js';
+export type { Fault, FaultKind } from './faults.js';
+
+export interface SandboxOptions {
+  host?: string;
+  port?: number;
+  apiKey?: string;
+  seed?: number;
+  counts?: Partial<Record<StreamName, number>>;
+  dataStart?: string;
+  dataEnd?: string;
+  timezone?: string;
+  latencyMs?: number;
+  rateLimit?: { perSecond: number; perMinute: number } | false;
+  missingRoles?: string[];
+  missingEndpoints?: string[];
+  accounts?: string[];
+  faults?: Fault[];
+}
+
+export interface SandboxStats {
+  requests: number;
+  byPath: Record<string, number>;
+  status: Record<string, number>;
+  rateLimited: number;
+  faults: number;
+  maxPerSecond: number;
+  maxPerMinute: number;
+}
+
+export interface Sandbox {
+  url: string;
+  baseUrl: string;
+  close(): Promise<void>;
+  stats(): SandboxStats;
+  resetStats(): void;
+  records(stream: StreamName, accountId?: string): Array<Record<string, unknown>>;
+  invalidateKey(): void;
+  setFaults(faults: Fault[]): void;
+}
+
+export const BASE_PATH = '/v1/api/v1.0';
+
+interface Reply {
+  status: number;
+  body: string;
+  contentType?: string;
+  headers?: Record<string, string>;
+  /** called once the response is written (or the socket is gone) */
+  release?: () => void;
+}
+
+const requestId = (): string => randomBytes(16).toString('hex');
+const json = (status: number, obj: unknown): Reply => ({ status, body: JSON.stringify(obj), contentType: 'application/json' });
+const error = (status: number, ...message: string[]): Reply => json(status, { result: 'ERROR', message });
+const text = (status: number, body: string, contentType = 'text/plain'): Reply => ({ status, body, contentType });
+const NOT_FOUND = (): Reply => text(404, 'Not found');
+
+/** list filter values: `a,b` or `"a","b"` (hyros-api.md §3 array syntax) */
+function listParam(p: URLSearchParams, name: string): string[] | undefined {
+  const v = p.get(name);
+  if (v === null) return undefined;
+  return v.split(',').map((s) => s.trim().replace(/^"(.*)"$/, '$1')).filter(Boolean);
+}
+
+interface ListSpec {
+  stream: StreamName;
+  dated: boolean;
+  defaultPageSize: number;
+  /** strict parameter validation (hyros-api.md §4): only these names are accepted */
+  strict?: string[];
+  /** `/ad-accounts` signals the last page with `"nextPageId": null` */
+  nullLastPage?: boolean;
+  /** endpoint-specific filters; return an error message for a 400 */
+  filter?: (rows: Row[], p: URLSearchParams) => Row[] | string;
+}
+
+const byIds = (rows: Row[], p: URLSearchParams, name = 'ids'): Row[] | string => {
+  const ids = listParam(p, name);
+  if (!ids) return rows;
+  if (ids.length > 50) return 'The maximum number of ids to be provided for search is 50';
+  const set = new Set(ids);
+  return rows.filter((r) => set.has(name === 'leadIds' ? (r.leadId ?? '') : r.id));
+};
+const byEmails = (rows: Row[], p: URLSearchParams, prefix = false): Row[] | string => {
+  const emails = listParam(p, 'emails')?.map((e) => e.toLowerCase());
+  if (!emails) return rows;
+  if (emails.length > 50) return 'The maximum number of emails to be provided for search is 50';
+  return rows.filter((r) => r.email !== undefined && emails.some((e) => (prefix ? r.email!.startsWith(e) : r.email === e)));
+};
+const chain = (...fs: Array<(rows: Row[], p: URLSearchParams) => Row[] | string>) =>
+  (rows: Row[], p: URLSearchParams): Row[] | string => {
+    let cur = rows;
+    for (const f of fs) { const r = f(cur, p); if (typeof r === 'string') return r; cur = r; }
+    return cur;
+  };
+const byField = (param: string, get: (r: Row) => unknown) => (rows: Row[], p: URLSearchParams): Row[] => {
+  const v = p.get(param);
+  return v === null ? rows : rows.filter((r) => String(get(r)) === v);
+};
+const byAdSourceIds = (rows: Row[], p: URLSearchParams): Row[] => {
+  const ids = listParam(p, 'adSourceIds');
+  if (!ids) return rows;
+  return rows.filter((r) => ids.includes(String((r.rec.adSource as Record<string, unknown> | null)?.adSourceId)));
+};
+const leadIds = (rows: Row[], p: URLSearchParams): Row[] | string => byIds(rows, p, 'leadIds');
+
+const LIST: Record<string, ListSpec> = {
+  '/leads': { stream: 'leads', dated: true, defaultPageSize: 100, filter: chain(byIds, (r, p) => byEmails(r, p, true)) },
+  '/sales': {
+    stream: 'sales', dated: true, defaultPageSize: 100,
+    filter: chain(byIds, byEmails, leadIds, (rows, p) => {
+      const s = p.get('saleRefundedState');
+      if (s === 'REFUNDED') return rows.filter((r) => r.rec.refundDate !== undefined);
+      if (s === 'NON_REFUNDED') return rows.filter((r) => r.rec.refundDate === undefined);
+      return rows;
+    }, (rows, p) => {
+      const s = p.get('isRecurringSale');
+      if (s === 'RECURRING') return rows.filter((r) => r.rec.recurring === true);
+      if (s === 'NON_RECURRING') return rows.filter((r) => r.rec.recurring !== true);
+      return rows;
+    }),
+  },
+  '/calls': { stream: 'calls', dated: true, defaultPageSize: 100, filter: chain(byIds, byEmails, leadIds) },
+  '/subscriptions': {
+    stream: 'subscriptions', dated: true, defaultPageSize: 100,
+    filter: chain(byIds, byEmails, leadIds, (rows, p) => {
+      const st = listParam(p, 'subscriptionStates');
+      return st ? rows.filter((r) => st.includes(String(r.rec.status))) : rows;
+    }),
+  },
+  '/carts': {
+    stream: 'carts', dated: true, defaultPageSize: 100,
+    strict: ['fromDate', 'toDate', 'emails', 'leadIds', 'purchased', 'pageSize', 'pageId'],
+    filter: chain(byEmails, leadIds, byField('purchased', (r) => r.purchased)),
+  },
+  '/sources': { stream: 'sources', dated: false, defaultPageSize: 100, filter: byAdSourceIds },
+  '/ads': { stream: 'ads', dated: false, defaultPageSize: 100, filter: byAdSourceIds },
+  '/ad-accounts': { stream: 'ad_accounts', dated: false, defaultPageSize: 50, nullLastPage: true, filter: byIds },
+  '/products': {
+    stream: 'products', dated: false, defaultPageSize: 50,
+    strict: ['name', 'tag', 'category', 'isRecurringSale', 'pageSize', 'pageId'],
+    filter: chain(byField('name', (r) => r.rec.name), byField('tag', (r) => r.rec.tag), byField('category', (r) => r.rec.category)),
+  },
+  '/stages': { stream: 'stages', dated: false, defaultPageSize: 100, filter: byField('name', (r) => r.rec.name) },
+  '/tags/count': { stream: 'tags', dated: false, defaultPageSize: 100, strict: ['name', 'pageSize', 'pageId'], filter: byField('name', (r) => r.rec.name) },
+};
+
+const ROUTES = new Set([...Object.keys(LIST), '/user-info', '/attribution']);
+
+function roleFor(path: string): string {
+  return `GET_${path.replace(/^\//, '').replace(/[-/]/g, '_').toUpperCase()}`;
+}
+
+function parsePageSize(p: URLSearchParams, dflt: number): number | null {
+  const v = p.get('pageSize');
+  if (v === null) return dflt;
+  if (!/^\d+$/.test(v)) return null;
+  const n = Number(v);
+  return n >= 1 && n <= 250 ? n : null;
+}
+
+export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
+  const host = opts.host ?? '127.0.0.1';
+  const apiKey = opts.apiKey ?? 'sandbox-key';
+  const seed = opts.seed ?? 42;
+  const timezone = opts.timezone ?? '-05:00';
+  const offsetMin = parseOffset(timezone);
+  const latencyMs = opts.latencyMs ?? 0;
+  const counts = { ...DEFAULT_COUNTS, ...(opts.counts ?? {}) } as Record<StreamName, number>;
+  const dataStart = Date.parse(opts.dataStart ?? '2026-01-01T00:00:00Z');
+  const dataEnd = Date.parse(opts.dataEnd ?? '2026-03-01T00:00:00Z');
+  if (!(dataEnd > dataStart)) throw new Error('dataEnd must be after dataStart');
+  const missingRoles = new Set(opts.missingRoles ?? []);
+  const missingEndpoints = new Set(opts.missingEndpoints ?? []);
+  const cfg = { seed, counts, dataStart, dataEnd, offsetMin };
+
+  const accounts = new Map<string, AccountData>();
+  accounts.set('', buildAccount(cfg, ''));
+  for (const id of opts.accounts ?? []) accounts.set(id, buildAccount(cfg, id));
+
+  const pages = new PageStore();
+  const limiter = new RateLimiter(opts.rateLimit === undefined ? { perSecond: 30, perMinute: 1000 } : opts.rateLimit);
+  const faults = new FaultPlan(opts.faults ?? []);
+  const locks = new Set<string>();
+  const timers = new Set<NodeJS.Timeout>();
+  let keyValid = true;
+  let closed = false;
+
+  const emptyStats = (): SandboxStats => ({ requests: 0, byPath: {}, status: {}, rateLimited: 0, faults: 0, maxPerSecond: 0, maxPerMinute: 0 });
+  let stats = emptyStats();
+
+  const sleep = (ms: number): Promise<void> => new Promise((resolve) => {
+    if (ms <= 0) return resolve();
+    const t = setTimeout(() => { timers.delete(t); resolve(); }, ms);
+    timers.add(t);
+  });
+
+  // ---------- endpoint handlers ----------
+  function listEndpoint(path: string, spec: ListSpec, p: URLSearchParams, accountId: string, data: AccountData): Reply {
+    if (spec.strict) {
+      for (const k of p.keys()) if (!spec.strict.includes(k)) return error(400, `Unknown parameter: ${k}`);
+    }
+    const pageSize = parsePageSize(p, spec.defaultPageSize);
+    if (pageSize === null) return error(400, 'Page size must be between 1 and 250');
+    let rows = data.rows[spec.stream];
+    if (spec.dated) {
+      const range = (fromName: string, toName: string, key: (r: Row) => number): Reply | undefined => {
+        const fromRaw = p.get(fromName), toRaw = p.get(toName);
+        const from = fromRaw === null ? null : parseRequestDate(fromRaw, offsetMin);
+        const to = toRaw === null ? null : parseRequestDate(toRaw, offsetMin);
+        if ((fromRaw !== null && from === null) || (toRaw !== null && to === null)) {
+          return error(400, 'Invalid date format. Please, read the API documentation');
+        }
+        // both bounds inclusive: from ≤ t ≤ to
+        if (from !== null || to !== null) rows = rows.filter((r) => (from === null || key(r) >= from) && (to === null || key(r) <= to));
+        return undefined;
+      };
+      const bad = range('fromDate', 'toDate', (r) => r.t) ??
+        (spec.stream === 'leads' ? range('updatedFromDate', 'updatedToDate', (r) => r.updated ?? r.t) : undefined);
+      if (bad) return bad;
+    }
+    if (spec.filter) {
+      const f = spec.filter(rows, p);
+      if (typeof f === 'string') return error(400, f);
+      rows = f;
+    }
+    const scope = `${path}|${accountId}|${canonicalParams(p)}`;
+    let offset = 0;
+    const pageId = p.get('pageId');
+    if (pageId !== null) {
+      const o = pages.resolve(pageId, scope);
+      if (o === null) return error(400, 'Invalid pageId');
+      offset = o;
+    }
+    const slice = rows.slice(offset, offset + pageSize);
+    const body: Record<string, unknown> = { result: slice.map((r) => r.rec) };
+    if (offset + pageSize < rows.length) body.nextPageId = pages.issue(scope, offset + pageSize);
+    else if (spec.nullLastPage) body.nextPageId = null;
+    body.request_id = requestId();
+    return json(200, body);
+  }
+
+  function userInfo(accountId: string, data: AccountData): Reply {
+    const prof = data.profile;
+    const accessible = accountId === ''
+      ? [...accounts.values()].filter((a) => a.profile.accountId !== '').map((a) => ({
+        accountId: a.profile.accountId, firstName: a.profile.firstName, lastName: a.profile.lastName,
+        companyName: a.profile.companyName, email: a.profile.email, pictureUrl: null, status: 'APPROVED',
+      }))
+      : [];
+    const own = accounts.get('') as AccountData;
+    const allowed = accountId === '' ? [] : [{
+      firstName: own.profile.firstName, lastName: own.profile.lastName, companyName: own.profile.companyName,
+      email: own.profile.email, pictureUrl: null, status: 'APPROVED',
+    }];
+    return json(200, {
+      result: {
+        userProfile: {
+          email: prof.email, firstName: prof.firstName, lastName: prof.lastName, phoneNumber: 2025550184,
+          companyName: prof.companyName, profilePicture: null, vat: null, helpNotes: false,
+          notificationsEnabled: 'true', timezone,
+          userAddress: { street: '1 Sandbox Street', city: 'Dover', state: 'Delaware', zipCode: '19901' },
+        },
+        allowedAccounts: allowed,
+        accessibleAccounts: accessible,
+        trueTrackingData: { LEAD_ATTRIBUTION_TIMEFRAME: '7', PENDING_CONVERSIONS_ATTRIBUTION_MODE: 'LAST_CLICK' },
+      },
+      request_id: requestId(),
+    });
+  }
+
+  function attribution(p: URLSearchParams, accountId: string, data: AccountData): Reply {
+    const q = parseAttributionQuery(p, offsetMin);
+    if (typeof q === 'string') return error(400, q);
+    const pageSize = parsePageSize(p, 100);
+    if (pageSize === null) return error(400, 'Page size must be between 1 and 250');
+    const scope = `/attribution|${accountId}|${canonicalParams(p)}`;
+    let offset = 0;
+    const pageId = p.get('pageId');
+    if (pageId !== null) {
+      const o = pages.resolve(pageId, scope);
+      if (o === null) return error(400, 'Invalid pageId');
+      offset = o;
+    }
+    const ids = q.ids.slice(offset, offset + pageSize);
+    const busy = ids.find((id) => locks.has(`${accountId}|${id}`));
+    if (busy !== undefined) return error(400, `Already processing a request for id: ${busy}`);
+    const lockKeys = ids.map((id) => `${accountId}|${id}`);
+    for (const k of lockKeys) locks.add(k);
+    const names = new Map<string, { name: string; parent: string }>();
+    for (const s of data.rows.sources) {
+      const ad = s.rec.adSource as Record<string, unknown> | null;
+      if (ad) names.set(String(ad.adSourceId), { name: String(s.rec.name), parent: `${String(s.rec.name)} campaign` });
+    }
+    for (const a of data.rows.ads) {
+      const src = a.rec.source as Record<string, unknown> | null;
+      names.set(a.id, { name: String(a.rec.name), parent: src ? String(src.name) : '' });
+    }
+    const days = daysInRange(q.start, q.end, offsetMin);
+    const body: Record<string, unknown> = {
+      result: ids.map((id) => attributionRow(`${seed}|${accountId}`, q, id, days, names)),
+    };
+    if (offset + pageSize < q.ids.length) body.nextPageId = pages.issue(scope, offset + pageSize);
+    body.request_id = requestId();
+    return { ...json(200, body), release: () => { for (const k of lockKeys) locks.delete(k); } };
+  }
+
+  // ---------- request pipeline ----------
+  function route(req: IncomingMessage, url: URL, sub: string, fault: FaultKind | null): Reply {
+    if (fault === 'key-invalid') keyValid = false;
+    const key = req.headers['api-key'];
+    if (key === undefined || key === '') return text(401, 'Unauthorized');
+    if (!keyValid || key !== apiKey) return error(401, 'Api key not valid');
+    switch (fault) {
+      case '500': return error(500, 'There was a problem while processing the request');
+      case '502-html': return text(502, '<html><body><h1>502 Bad Gateway</h1></body></html>', 'text/html');
+      case '503-retry-after': return { ...text(503, 'Service Unavailable'), headers: { 'Retry-After': '1' } };
+      case '429-burst': return { ...error(429, 'Number of API requests per second exceeded'), headers: { 'Retry-After': '1' } };
+      case 'expired-page': return error(400, 'Invalid pageId');
+      default: break;
+    }
+    const hdr = req.headers['accessible-account-id'];
+    const accountId = typeof hdr === 'string' ? hdr.trim() : '';
+    const data = accountId === '' ? accounts.get('') : accounts.get(accountId);
+    if (!data) return error(403, `Not authorized: account ${accountId} is not one of your connected client accounts.`);
+    if (missingRoles.has(sub)) return error(403, `Missing role ${roleFor(sub)}`);
+    const p = url.searchParams;
+    if (sub === '/user-info') return userInfo(accountId, data);
+    if (sub === '/attribution') return attribution(p, accountId, data);
+    const spec = LIST[sub];
+    return spec ? listEndpoint(sub, spec, p, accountId, data) : NOT_FOUND();
+  }
+
+  function write(res: ServerResponse, reply: Reply, extra: Record<string, string>, fault: FaultKind | null): void {
+    if (res.destroyed || res.writableEnded || closed) return;
+    stats.status[String(reply.status)] = (stats.status[String(reply.status)] ?? 0) + 1;
+    const buf = Buffer.from(reply.body, 'utf8');
+    const headers: Record<string, string> = { ...extra, ...(reply.headers ?? {}), 'Content-Type': reply.contentType ?? 'application/json' };
+    if (fault === 'reset-mid-body' && reply.status === 200) {
+      res.writeHead(200, { ...headers, 'Content-Length': String(buf.length) });
+      res.write(buf.subarray(0, Math.floor(buf.length / 2)), () => res.socket?.destroy());
+      return;
+    }
+    let out = buf;
+    if (fault === 'truncated' && reply.status === 200) out = buf.subarray(0, Math.max(1, Math.floor(buf.length * 0.6)));
+    res.writeHead(reply.status, { ...headers, 'Content-Length': String(out.length) });
+    res.end(out);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    stats.requests++;
+    const url = new URL(req.url ?? '/', 'http://sandbox.local');
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+    const sub = path.startsWith(`${BASE_PATH}/`) ? path.slice(BASE_PATH.length) : null;
+    stats.byPath[sub ?? path] = (stats.byPath[sub ?? path] ?? 0) + 1;
+    if (sub === null || req.method !== 'GET' || !ROUTES.has(sub) || missingEndpoints.has(sub)) {
+      await sleep(latencyMs);
+      return write(res, NOT_FOUND(), {}, null);
+    }
+    const rl = limiter.check();
+    stats.maxPerSecond = limiter.maxPerSecond;
+    stats.maxPerMinute = limiter.maxPerMinute;
+    if (!rl.allowed) {
+      stats.rateLimited++;
+      await sleep(latencyMs);
+      return write(res, error(429, 'Number of API requests per second exceeded'), rl.headers, null);
+    }
+    const fault = faults.pick(sub, url.searchParams.has('pageId'));
+    if (fault) stats.faults++;
+    if (fault === 'hang') return; // never answered; close() destroys the socket
+    const reply = route(req, url, sub, fault);
+    try {
+      await sleep(latencyMs);
+      write(res, reply, rl.headers, fault);
+    } finally {
+      reply.release?.();
+    }
+  }
+
+  const sockets = new Set<Socket>();
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      process.stderr.write(`[sandbox] handler error: ${String(err)}\n`);
+      if (!res.headersSent && !res.destroyed) write(res, error(500, 'There was a problem while processing the request'), {}, null);
+    });
+  });
+  server.keepAliveTimeout = 5000;
+  server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => { server.off('error', reject); resolve(); });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${host}:${port}`;
+
+  return {
+    url,
+    baseUrl: `${url}${BASE_PATH}`,
+    close: () => new Promise<void>((resolve) => {
+      closed = true;
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      server.close(() => resolve());
+      for (const s of sockets) s.destroy();
+      server.closeAllConnections();
+    }),
+    stats: () => ({
+      ...stats, byPath: { ...stats.byPath }, status: { ...stats.status },
+      maxPerSecond: limiter.maxPerSecond, maxPerMinute: limiter.maxPerMinute,
+    }),
+    resetStats: () => { stats = emptyStats(); limiter.resetStats(); },
+    records: (stream, accountId) => {
+      if (!STREAMS.includes(stream)) throw new Error(`unknown stream ${String(stream)}`);
+      const data = accounts.get(accountId ?? '');
+      if (!data) throw new Error(`unknown account ${String(accountId)}`);
+      return data.rows[stream].map((r) => r.rec);
+    },
+    invalidateKey: () => { keyValid = false; },
+    setFaults: (f) => faults.set(f),
+  };
+}

@@ -1,0 +1,65 @@
+#!/usr/bin/env node
+/**
+ * Start the Hyros sandbox from the command line:
+ *   node dist/integration_tests/sandbox/cli.js [--port N] [--latency MS] [--seed N] [--scale N]
+ *        [--no-rate-limit] [--accounts a,b,c]
+ * Prints exactly one line to stdout (the base URL); logs go to stderr. Stops on SIGINT/SIGTERM.
+ */
+import { parseArgs } from 'node:util';
+import { DEFAULT_COUNTS, STREAMS, type StreamName } from './dataset.js';
+import { startSandbox } from './server.js';
+
+function num(name: string, v: string | undefined, dflt: number): number {
+  if (v === undefined) return dflt;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be a non-negative number, got ${v}`);
+  return n;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string' },
+      latency: { type: 'string' },
+      seed: { type: 'string' },
+      scale: { type: 'string' },
+      'no-rate-limit': { type: 'boolean', default: false },
+      accounts: { type: 'string' },
+      'api-key': { type: 'string' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  const scale = num('scale', values.scale, 1);
+  const counts = {} as Record<StreamName, number>;
+  for (const s of STREAMS) counts[s] = Math.round(DEFAULT_COUNTS[s] * scale);
+  const accounts = values.accounts ? values.accounts.split(',').map((a) => a.trim()).filter(Boolean) : [];
+  const sandbox = await startSandbox({
+    port: num('port', values.port, 0),
+    latencyMs: num('latency', values.latency, 0),
+    seed: num('seed', values.seed, 42),
+    counts,
+    accounts,
+    rateLimit: values['no-rate-limit'] ? false : undefined,
+    ...(values['api-key'] ? { apiKey: values['api-key'] } : {}),
+  });
+  process.stdout.write(`${sandbox.baseUrl}\n`);
+  process.stderr.write(
+    `[sandbox] listening on ${sandbox.url} (API-Key: ${values['api-key'] ?? 'sandbox-key'}, scale ${scale}, ` +
+    `accounts [${accounts.join(',')}], rate limit ${values['no-rate-limit'] ? 'off' : '30/s 1000/min'})\n`,
+  );
+  let stopping = false;
+  const stop = (sig: string): void => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`[sandbox] ${sig}: shutting down; stats ${JSON.stringify(sandbox.stats())}\n`);
+    sandbox.close().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`[sandbox] ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(2);
+});

@@ -1,0 +1,49 @@
+# Airbyte source connector for Hyros: container image.
+#
+#   docker build -t airbyte/source-hyros:dev .
+#   docker run --rm -i airbyte/source-hyros:dev spec
+#   docker run --rm -i -v "$PWD/secrets:/data:ro" airbyte/source-hyros:dev check --config /data/config.json
+#
+# Legacy-builder compatible (no BuildKit-only syntax). On machines without a container registry,
+# scripts/docker/make-base-image.sh provides a stand-in for the base image under the same tag.
+
+ARG NODE_IMAGE=node:22-bookworm-slim
+
+# ---- build: dev dependencies + TypeScript compile -------------------------------------------
+FROM ${NODE_IMAGE} AS build
+WORKDIR /build
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund --ignore-scripts
+COPY tsconfig.json tsconfig.build.json ./
+COPY spec ./spec
+COPY src ./src
+RUN npm run build && test -f dist/src/main.js
+
+# ---- deps: production dependencies only ------------------------------------------------------
+FROM ${NODE_IMAGE} AS deps
+WORKDIR /airbyte
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts && rm -rf /root/.npm /tmp/*
+
+# ---- runtime ---------------------------------------------------------------------------------
+FROM ${NODE_IMAGE}
+ARG AIRBYTE_NAME=airbyte/source-hyros
+ARG AIRBYTE_VERSION=0.1.0
+ENV NODE_ENV=production \
+    TZ=UTC
+WORKDIR /airbyte
+COPY package.json ./
+COPY --from=deps /airbyte/node_modules ./node_modules
+COPY spec ./spec
+COPY --from=build /build/dist/src ./dist/src
+COPY scripts/docker/entrypoint.sh ./entrypoint.sh
+# Non-root user with uid/gid 1000: the base's `node` user when present, else `airbyte`.
+RUN chmod 0755 /airbyte/entrypoint.sh \
+ && if ! getent passwd 1000 >/dev/null; then \
+      groupadd --gid 1000 airbyte && useradd --uid 1000 --gid 1000 --create-home --shell /bin/sh airbyte; \
+    fi
+USER 1000:1000
+ENV AIRBYTE_ENTRYPOINT="/airbyte/entrypoint.sh"
+ENTRYPOINT ["/airbyte/entrypoint.sh"]
+LABEL io.airbyte.name="${AIRBYTE_NAME}" \
+      io.airbyte.version="${AIRBYTE_VERSION}"

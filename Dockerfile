@@ -23,7 +23,9 @@ RUN npm run build && test -f dist/src/main.js
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /airbyte
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts && rm -rf /root/.npm /tmp/*
+RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts \
+ && find node_modules -depth -type d -empty -delete \
+ && rm -rf /root/.npm /tmp/*
 
 # ---- runtime ---------------------------------------------------------------------------------
 FROM ${NODE_IMAGE}

@@ -1,0 +1,100 @@
+/**
+ * `check`: a cheap authenticated call (GET /user-info), then a one-record probe of every stream's
+ * endpoint so a key missing a role fails here rather than on the first sync, and (agency) a probe
+ * of each client account. Any problem is a CONNECTION_STATUS FAILED saying what to fix (exit 0);
+ * the whole check is bounded in time.
+ */
+import { setMaxListeners } from 'node:events';
+import { loadConfig, type ResolvedConfig } from '../config.js';
+import { ConnectorError, errorMessage } from '../errors.js';
+import { HyrosApiError, type HyrosClient } from '../hyros/client.js';
+import { createHyrosClient } from '../hyros/create.js';
+import type { Logger } from '../protocol/logger.js';
+import { connectionStatusMessage } from '../protocol/messages.js';
+import type { MessageWriter } from '../protocol/writer.js';
+import { registerSecret } from '../redact.js';
+import { STREAMS } from '../streams/definitions.js';
+
+const CHECK_DEADLINE_MS = 25_000;
+
+export async function runCheck(configPath: string, writer: MessageWriter, logger: Logger): Promise<number> {
+  let config: ResolvedConfig;
+  try {
+    config = await loadConfig(configPath);
+  } catch (error) {
+    if (error instanceof ConnectorError && error.failureType === 'config_error') {
+      writer.send(connectionStatusMessage('FAILED', error.message));
+      return 0;
+    }
+    throw error;
+  }
+  registerSecret(config.api_key);
+  const handle = createHyrosClient(config, {
+    timeoutMs: Math.min(config.request_timeout_seconds * 1000, 10_000),
+    maxRetries: 2,
+    maxRetryTimeMs: 12_000,
+    maxRateLimitWaitMs: 8_000,
+    backoffBaseMs: 500,
+  });
+  const deadline = AbortSignal.timeout(CHECK_DEADLINE_MS);
+  setMaxListeners(64, deadline); // every concurrent probe listens to it
+  try {
+    const problem = await findProblem(config, handle.client, deadline, logger);
+    writer.send(problem === undefined ? connectionStatusMessage('SUCCEEDED') : connectionStatusMessage('FAILED', problem));
+    return 0;
+  } finally {
+    await handle.close();
+  }
+}
+
+async function findProblem(config: ResolvedConfig, client: HyrosClient, signal: AbortSignal, logger: Logger): Promise<string | undefined> {
+  const host = config.baseUrl.host;
+  const explain = (error: unknown): string => {
+    if (signal.aborted) return `Hyros at ${host} did not answer within ${CHECK_DEADLINE_MS / 1000} s. Check base_url and the network (proxy settings: HTTPS_PROXY/NO_PROXY).`;
+    if (error instanceof HyrosApiError && error.status === 429) return `Hyros is rate limiting this API key (HTTP 429, rate limited); another tool may be using it. Try again in a minute.`;
+    if (error instanceof HyrosApiError && error.failureType === 'transient_error') return `Could not reach Hyros at ${host}: ${error.message}`;
+    return errorMessage(error);
+  };
+
+  try {
+    await client.getJson('user-info', [], { signal });
+  } catch (error) {
+    return explain(error);
+  }
+
+  // Client accounts (agency): each must be a connected, approved account of this key.
+  for (const accountId of config.account_ids ?? []) {
+    try {
+      await client.getJson('user-info', [], { signal, accountId });
+    } catch (error) {
+      return `Client account ${accountId}: ${explain(error)}`;
+    }
+  }
+
+  const forbidden: string[] = [];
+  const missing: string[] = [];
+  const probes = STREAMS.map(async (definition) => {
+    try {
+      await client.getJson(definition.path, [['pageSize', '1']], { signal });
+    } catch (error) {
+      if (error instanceof HyrosApiError && (error.status === 403 || error.status === 401)) {
+        const role = /role (.+?) needed/.exec(error.message)?.[1] ?? definition.role;
+        forbidden.push(`${definition.name} needs the role "${role}" (HTTP ${error.status})`);
+      } else if (error instanceof HyrosApiError && error.status === 404) {
+        missing.push(definition.name);
+      } else throw error;
+    }
+  });
+  try {
+    await Promise.all(probes);
+  } catch (error) {
+    return explain(error);
+  }
+  if (missing.length > 0) {
+    logger.warn(`These streams are not offered by this account's Hyros API version (HTTP 404) and will fail if selected: ${missing.sort().join(', ')}.`);
+  }
+  if (forbidden.length > 0) {
+    return `The API key is missing roles for ${forbidden.length} stream(s): ${forbidden.sort().join('; ')}. Add the roles to the key under Settings → API in Hyros.`;
+  }
+  return undefined;
+}

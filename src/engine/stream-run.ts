@@ -1,0 +1,209 @@
+/**
+ * The life of one stream during `read`: statuses (STARTED → RUNNING → COMPLETE | INCOMPLETE),
+ * records, checkpoints with exact `recordCount`, per-stream request statistics and the summary.
+ */
+import { setMaxListeners } from 'node:events';
+import { DAY_MS, toIsoUtc } from '../dates.js';
+import { ConnectorError, errorMessage, type FailureType } from '../errors.js';
+import type { RequestObserver } from '../hyros/client.js';
+import type { Logger } from '../protocol/logger.js';
+import { errorTraceMessage, rateLimitedStatusMessage, stateMessage, streamStatusMessage, type JsonObject } from '../protocol/messages.js';
+import type { MessageWriter } from '../protocol/writer.js';
+import { PartitionProgress, streamStateObject } from './progress.js';
+import type { EngineStream, PartitionPlan } from './types.js';
+import { inWindow, type Window } from './windows.js';
+
+export interface StreamStats {
+  records: number;
+  pages: number;
+  requests: number;
+  retries: number;
+  rateLimited: number;
+  waitedMs: number;
+}
+
+/** One unit of work: a window of a partition of a stream. */
+export interface WindowTask {
+  run: StreamRun;
+  partition: PartitionPlan;
+  windowIndex: number;
+}
+
+const NO_CURSOR_STATE: JsonObject = { __ab_no_cursor_state_message: true };
+
+export class StreamRun {
+  readonly stats: StreamStats = { records: 0, pages: 0, requests: 0, retries: 0, rateLimited: 0, waitedMs: 0 };
+  readonly abort = new AbortController();
+  readonly observer: RequestObserver;
+  private readonly progress = new Map<string | undefined, PartitionProgress>();
+  private readonly pending: WindowTask[] = [];
+  private inFlight = 0;
+  private recordsSinceState = 0;
+  private statesEmitted = 0;
+  private running = false;
+  private failure: unknown;
+  private finished = false;
+  private readonly startedAt = Date.now();
+  /** Windows of at least a day that returned nothing (for the silent-gap warning). */
+  private readonly emptyDays: Window[] = [];
+
+  constructor(
+    readonly stream: EngineStream,
+    private readonly writer: MessageWriter,
+    private readonly logger: Logger,
+  ) {
+    setMaxListeners(256, this.abort.signal); // one listener per window in flight
+    for (const partition of stream.partitions) {
+      this.progress.set(partition.accountId, new PartitionProgress(partition.windows, partition.initialCursorMs));
+      partition.windows.forEach((_window, windowIndex) => this.pending.push({ run: this, partition, windowIndex }));
+    }
+    this.observer = {
+      onRequest: () => {
+        this.stats.requests++;
+      },
+      onRetry: (event) => {
+        this.stats.retries++;
+        this.logger.warn(`${stream.name}: ${event.endpoint}: ${event.reason}; retry ${event.attempt}/${event.maxRetries} in ${(event.delayMs / 1000).toFixed(1)} s`);
+      },
+      onRateLimited: (event) => {
+        this.stats.rateLimited++;
+        this.stats.waitedMs += event.waitMs;
+        this.writer.send(rateLimitedStatusMessage(stream.name, event.resumeAtMs));
+        this.logger.info(`${stream.name}: rate limited by Hyros (429) on ${event.endpoint}; waiting ${(event.waitMs / 1000).toFixed(1)} s until ${toIsoUtc(event.resumeAtMs)}`);
+      },
+    };
+  }
+
+  get name(): string {
+    return this.stream.name;
+  }
+
+  get failed(): boolean {
+    return this.failure !== undefined;
+  }
+
+  start(): void {
+    this.writer.send(streamStatusMessage(this.name, 'STARTED'));
+  }
+
+  /** The next window to fetch, oldest first within the stream. */
+  takeTask(): WindowTask | undefined {
+    if (this.failed || this.pending.length === 0) return undefined;
+    this.inFlight++;
+    return this.pending.shift();
+  }
+
+  hasPendingTasks(): boolean {
+    return !this.failed && this.pending.length > 0;
+  }
+
+  /** Emits one page's records that fall in the window; returns how many were emitted. */
+  emitPage(task: WindowTask, records: JsonObject[]): number {
+    const window = task.partition.windows[task.windowIndex] as Window;
+    const emittedAt = Date.now();
+    let emitted = 0;
+    this.stats.pages++;
+    for (const record of records) {
+      const occurredMs = this.stream.normalize(record);
+      if (this.stream.windowed) {
+        // A record with no readable cursor is kept (nothing is lost), stamped with its window start.
+        if (occurredMs !== undefined && !inWindow(window, occurredMs)) continue;
+        record.occurred_at = toIsoUtc(occurredMs ?? window.startMs);
+      }
+      if (task.partition.accountId !== undefined) record.account_id = task.partition.accountId;
+      if (!this.running) {
+        this.running = true;
+        this.writer.send(streamStatusMessage(this.name, 'RUNNING'));
+      }
+      this.writer.sendRecord(this.name, record, emittedAt);
+      emitted++;
+    }
+    this.stats.records += emitted;
+    this.recordsSinceState += emitted;
+    return emitted;
+  }
+
+  /** A window finished: advance the low-water mark and checkpoint when it moved. */
+  completeTask(task: WindowTask, recordsInWindow: number): void {
+    this.inFlight--;
+    const window = task.partition.windows[task.windowIndex] as Window;
+    if (recordsInWindow === 0 && this.stream.windowed && window.endMs - window.startMs >= DAY_MS) this.emptyDays.push(window);
+    const progress = this.progress.get(task.partition.accountId) as PartitionProgress;
+    // Safe even after a failure elsewhere: the mark only ever passes windows that completed.
+    if (progress.complete(task.windowIndex) && this.stream.windowed) this.emitState();
+  }
+
+  /** A window failed: the stream stops taking work, and its state will not pass that window. */
+  failTask(error: unknown): void {
+    this.inFlight--;
+    this.fail(error);
+  }
+
+  fail(error: unknown): void {
+    if (this.failure === undefined) {
+      this.failure = error;
+      this.pending.length = 0;
+      this.abort.abort(error);
+    }
+  }
+
+  get done(): boolean {
+    return this.inFlight === 0 && (this.failed || this.pending.length === 0);
+  }
+
+  /** Ends the stream once (statuses, final state, summary). Returns false when it failed. */
+  finish(): boolean {
+    if (this.finished) return !this.failed;
+    this.finished = true;
+    if (this.failed) {
+      const error = this.failure;
+      const failureType: FailureType = error instanceof ConnectorError ? error.failureType : 'system_error';
+      const advice = this.stream.explainFailure?.(error);
+      const message = `Stream ${this.name} failed: ${errorMessage(error)}${advice ? ` ${advice}` : ''}`;
+      this.logSummary('failed');
+      this.writer.send(streamStatusMessage(this.name, 'INCOMPLETE'));
+      this.writer.send(
+        errorTraceMessage(message, failureType, {
+          stream: this.name,
+          internalMessage: error instanceof ConnectorError ? error.internalMessage : undefined,
+          stackTrace: error instanceof Error ? error.stack : undefined,
+        }),
+      );
+      return false;
+    }
+    if (!this.stream.windowed) this.writer.send(stateMessage(this.name, NO_CURSOR_STATE, this.takeRecordCount()));
+    else if (this.statesEmitted === 0 || this.recordsSinceState > 0) this.emitState();
+    this.warnAboutSilentGaps();
+    this.logSummary('complete');
+    this.writer.send(streamStatusMessage(this.name, 'COMPLETE'));
+    return true;
+  }
+
+  private emitState(): void {
+    const state = streamStateObject(this.progress, this.stream.floorMs);
+    this.writer.send(stateMessage(this.name, state, this.takeRecordCount()));
+    this.statesEmitted++;
+  }
+
+  private takeRecordCount(): number {
+    const count = this.recordsSinceState;
+    this.recordsSinceState = 0;
+    return count;
+  }
+
+  private warnAboutSilentGaps(): void {
+    if (this.emptyDays.length === 0 || (this.stats.records === 0 && !this.stream.hadState)) return;
+    const first = this.emptyDays[0] as Window;
+    const last = this.emptyDays[this.emptyDays.length - 1] as Window;
+    this.logger.warn(
+      `${this.name}: ${this.emptyDays.length} date window(s) of a day or more returned no records (between ${toIsoUtc(first.startMs)} and ${toIsoUtc(last.endMs)}) although the stream has data elsewhere. If that is unexpected, check the Hyros integration feeding this data and the API key's roles.`,
+    );
+  }
+
+  private logSummary(outcome: 'complete' | 'failed'): void {
+    const s = this.stats;
+    this.logger.info(
+      `${this.name}: ${outcome} — ${s.records} records, ${s.pages} pages, ${s.requests} requests, ${s.retries} retries, ${s.rateLimited} rate-limited (429), ${(s.waitedMs / 1000).toFixed(1)} s waited on rate limits, ${((Date.now() - this.startedAt) / 1000).toFixed(1)} s`,
+    );
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * The one table that turns an HTTP outcome into an action. Every decision about a Hyros response
+ * (succeed, retry, wait for the rate limit, restart pagination, fail and how) is made here.
+ */
+import type { FailureType } from '../errors.js';
+
+export type Classification =
+  | { action: 'ok'; body: unknown }
+  | { action: 'retry'; reason: string; minDelayMs?: number }
+  | { action: 'rate_limited'; reason: string }
+  | { action: 'reset_pagination'; reason: string }
+  | { action: 'fail'; failureType: FailureType; message: string; status?: number };
+
+export interface HttpOutcome {
+  status: number;
+  contentType: string;
+  bodyText: string;
+  /** e.g. `GET /leads`, used in messages. */
+  endpoint: string;
+  /** Whether the request carried a pageId (a 400 about it then means an expired cursor). */
+  hadPageId: boolean;
+}
+
+const KEY_HINT = 'Check the API key under Settings → API in Hyros.';
+const ROLE_HINT = 'Add the role to the API key under Settings → API in Hyros, or deselect the stream.';
+
+/** A short human message from a JSON envelope, plain text or an HTML error page. */
+export function extractMessage(bodyText: string, contentType = ''): string {
+  const text = bodyText.trim();
+  if (text === '') return '';
+  if (text.startsWith('{') || text.startsWith('[') || contentType.includes('json')) {
+    try {
+      const parsed = JSON.parse(text) as { message?: unknown; error?: unknown; errors?: unknown };
+      const message = parsed.message ?? parsed.error ?? parsed.errors;
+      if (Array.isArray(message)) return truncate(message.map(String).join('; '));
+      if (typeof message === 'string') return truncate(message);
+    } catch {
+      // not JSON after all: fall through to text handling
+    }
+  }
+  if (/<html|<!doctype|<body|<h1/i.test(text)) {
+    const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1] ?? /<h1[^>]*>([^<]*)<\/h1>/i.exec(text)?.[1];
+    const plain = (title ?? text.replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ').trim();
+    return truncate(plain);
+  }
+  return truncate(text.replace(/\s+/g, ' '));
+}
+
+function truncate(text: string, max = 300): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+export function classifyResponse(outcome: HttpOutcome): Classification {
+  const { status, bodyText, endpoint } = outcome;
+  if (status >= 200 && status < 300) {
+    try {
+      return { action: 'ok', body: JSON.parse(bodyText) as unknown };
+    } catch {
+      // A 200 with a cut or non-JSON body: the transfer broke, try again.
+      return { action: 'retry', reason: `HTTP ${status} with a body that is not complete JSON (${bodyText.length} bytes)` };
+    }
+  }
+  const apiMessage = extractMessage(bodyText, outcome.contentType);
+  const said = apiMessage ? `: ${apiMessage}` : '';
+  if (status === 429) return { action: 'rate_limited', reason: `HTTP 429${said}` };
+  if (status === 408 || status >= 500) return { action: 'retry', reason: `HTTP ${status}${said}` };
+  if (status === 401 || /api key not valid/i.test(apiMessage)) {
+    return { action: 'fail', failureType: 'config_error', status, message: `Hyros rejected the API key (HTTP ${status}${said}). ${KEY_HINT}` };
+  }
+  if (status === 403) {
+    const role = /missing role:?\s*([\w -]+)/i.exec(apiMessage)?.[1]?.trim();
+    if (role) {
+      return { action: 'fail', failureType: 'config_error', status, message: `The API key lacks the Hyros role ${role} needed for ${endpoint} (HTTP 403). ${ROLE_HINT}` };
+    }
+    if (/not one of your connected client accounts|not authorized: account/i.test(apiMessage)) {
+      return { action: 'fail', failureType: 'config_error', status, message: `Hyros refused the client account (HTTP 403${said}). Remove it from account_ids or approve the connection in Hyros.` };
+    }
+    return { action: 'fail', failureType: 'config_error', status, message: `Hyros refused ${endpoint} (HTTP 403${said}). ${KEY_HINT}` };
+  }
+  if (status === 400 && /already processing/i.test(apiMessage)) {
+    return { action: 'retry', reason: `HTTP 400${said}`, minDelayMs: 5_000 };
+  }
+  if (status === 400 && outcome.hadPageId && /page ?id|cursor|pagination/i.test(apiMessage)) {
+    return { action: 'reset_pagination', reason: `HTTP 400${said}` };
+  }
+  if (status === 404) {
+    return { action: 'fail', failureType: 'system_error', status, message: `Hyros answered 404${said} for ${endpoint}: this endpoint does not exist on this account's Hyros API version.` };
+  }
+  return { action: 'fail', failureType: 'system_error', status, message: `Hyros rejected ${endpoint} (HTTP ${status}${said}).` };
+}
+
+/** Transport failures (reset, timeout, refused, DNS) are all worth a retry. */
+export function classifyTransportError(error: unknown): Classification {
+  const err = error as { code?: string; name?: string; message?: string; cause?: { code?: string; message?: string } };
+  const code = err.cause?.code ?? err.code ?? err.name ?? 'error';
+  const detail = err.cause?.message ?? err.message ?? String(error);
+  return { action: 'retry', reason: `${code}: ${detail}` };
+}

@@ -1,0 +1,38 @@
+/** Builds the one Hyros client of a run (one limiter per API key) from the config. */
+import type { ResolvedConfig } from '../config.js';
+import { USER_AGENT } from '../version.js';
+import { HyrosClient } from './client.js';
+import { createDispatcher } from './dispatcher.js';
+import { RateLimiter } from './limiter.js';
+
+export interface ClientOverrides {
+  timeoutMs?: number;
+  maxRetries?: number;
+  maxRetryTimeMs?: number;
+  maxRateLimitWaitMs?: number;
+  backoffBaseMs?: number;
+}
+
+export interface ClientHandle {
+  client: HyrosClient;
+  close(): Promise<void>;
+}
+
+export function createHyrosClient(config: ResolvedConfig, overrides: ClientOverrides = {}): ClientHandle {
+  const timeoutMs = overrides.timeoutMs ?? config.request_timeout_seconds * 1000;
+  const dispatcher = createDispatcher(config.baseUrl, timeoutMs, Math.max(4, config.max_concurrency * 2));
+  const limiter = new RateLimiter({ perSecond: config.requests_per_second, perMinute: config.requests_per_minute });
+  const client = new HyrosClient({
+    baseUrl: config.baseUrl,
+    apiKey: config.api_key,
+    limiter,
+    userAgent: USER_AGENT,
+    timeoutMs,
+    maxRetries: overrides.maxRetries ?? config.max_retries,
+    maxRateLimitWaitMs: overrides.maxRateLimitWaitMs ?? config.max_rate_limit_wait_seconds * 1000,
+    ...(overrides.maxRetryTimeMs === undefined ? {} : { maxRetryTimeMs: overrides.maxRetryTimeMs }),
+    ...(overrides.backoffBaseMs === undefined ? {} : { backoffBaseMs: overrides.backoffBaseMs }),
+    dispatcher,
+  });
+  return { client, close: () => dispatcher.destroy() };
+}

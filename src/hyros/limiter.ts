@@ -1,0 +1,111 @@
+/**
+ * Client-side pacing for one API key: at most `perSecond` requests in any second and `perMinute`
+ * in any minute (sliding windows, so the burst allowance is used: 30 requests in the first second
+ * of a short sync, not a steady 1000/60 per second). Requests are admitted in FIFO order.
+ *
+ * The server's view wins when it is stricter: if `X-RateLimit-Remaining` says fewer requests are
+ * left than we think (another tool shares the key), we count phantom requests, and a remaining of 0
+ * pauses everything until `X-RateLimit-Reset`. A 429 pauses everything until its wait is over.
+ */
+
+export interface LimiterOptions {
+  perSecond: number;
+  perMinute: number;
+  /** Added to both windows so clock skew and latency jitter don't make the server count 31 in its second. */
+  safetyMs?: number;
+}
+
+const SECOND = 1000;
+const MINUTE = 60_000;
+
+export class RateLimiter {
+  private readonly perSecond: number;
+  private readonly perMinute: number;
+  private readonly safetyMs: number;
+  /** Send times of the last minute, oldest first. */
+  private sent: number[] = [];
+  private pausedUntil = 0;
+  private readonly waiters: Array<() => void> = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(options: LimiterOptions) {
+    this.perSecond = options.perSecond;
+    this.perMinute = options.perMinute;
+    this.safetyMs = options.safetyMs ?? 50;
+  }
+
+  /** Resolves when one more request may be sent (and counts it). */
+  acquire(): Promise<void> {
+    return new Promise((resolve) => {
+      this.waiters.push(resolve);
+      this.pump();
+    });
+  }
+
+  /** Hold every request until `untilMs` (a 429's wait, or a reset the server announced). */
+  pauseUntil(untilMs: number): void {
+    if (untilMs > this.pausedUntil) this.pausedUntil = untilMs;
+  }
+
+  /** Feed back the server's rate-limit headers of a response received at `nowMs`. */
+  observe(remaining: number | undefined, resetWaitMs: number | undefined, nowMs: number = Date.now()): void {
+    if (remaining === undefined || !Number.isFinite(remaining)) return;
+    const ours = this.remainingAt(nowMs);
+    if (remaining >= ours) return;
+    if (remaining <= 0) {
+      // The server has nothing left for us although we think we do: someone else uses the key.
+      if (resetWaitMs !== undefined) this.pauseUntil(nowMs + resetWaitMs);
+      return;
+    }
+    for (let i = 0; i < ours - remaining; i++) this.sent.push(nowMs);
+  }
+
+  /** Milliseconds until the next request could go, 0 when it could go now. */
+  delayMs(nowMs: number = Date.now()): number {
+    this.prune(nowMs);
+    let wait = Math.max(0, this.pausedUntil - nowMs);
+    const secondWindow = SECOND + this.safetyMs;
+    const minuteWindow = MINUTE + this.safetyMs;
+    const n = this.sent.length;
+    if (n >= this.perSecond) {
+      const oldestInSecond = this.sent[n - this.perSecond] as number;
+      wait = Math.max(wait, oldestInSecond + secondWindow - nowMs);
+    }
+    if (n >= this.perMinute) {
+      const oldestInMinute = this.sent[n - this.perMinute] as number;
+      wait = Math.max(wait, oldestInMinute + minuteWindow - nowMs);
+    }
+    return wait;
+  }
+
+  private remainingAt(nowMs: number): number {
+    this.prune(nowMs);
+    let inSecond = 0;
+    for (let i = this.sent.length - 1; i >= 0 && (this.sent[i] as number) > nowMs - SECOND; i--) inSecond++;
+    return Math.min(this.perSecond - inSecond, this.perMinute - this.sent.length);
+  }
+
+  private prune(nowMs: number): void {
+    const cutoff = nowMs - MINUTE - this.safetyMs;
+    let drop = 0;
+    while (drop < this.sent.length && (this.sent[drop] as number) <= cutoff) drop++;
+    if (drop > 0) this.sent = this.sent.slice(drop);
+  }
+
+  private pump(): void {
+    if (this.timer !== undefined) return;
+    while (this.waiters.length > 0) {
+      const now = Date.now();
+      const wait = this.delayMs(now);
+      if (wait > 0) {
+        this.timer = setTimeout(() => {
+          this.timer = undefined;
+          this.pump();
+        }, wait);
+        return;
+      }
+      this.sent.push(now);
+      (this.waiters.shift() as () => void)();
+    }
+  }
+}

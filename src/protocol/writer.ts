@@ -1,0 +1,80 @@
+/**
+ * The one output writer: every Airbyte message leaves the process here, as one JSON line on stdout.
+ *
+ * Lines are batched into chunks (fewer syscalls on the record hot path) and the sink's backpressure
+ * is respected: producers `await writer.ready()` between pages, so a slow consumer slows the reads
+ * instead of growing an unbounded buffer. Non-record messages are redacted (API key, header values).
+ */
+import type { Writable } from 'node:stream';
+import { redact } from '../redact.js';
+import type { AirbyteMessage, JsonObject } from './messages.js';
+
+const CHUNK_BYTES = 64 * 1024;
+
+export interface MessageSink {
+  write(chunk: string): boolean;
+  once(event: 'drain', listener: () => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+}
+
+export class MessageWriter {
+  private pending = '';
+  private congested: Promise<void> | undefined;
+  private closed = false;
+  private readonly recordPrefixes = new Map<string, string>();
+
+  constructor(private readonly sink: MessageSink | Writable = process.stdout) {
+    sink.on('error', (error: Error & { code?: string }) => {
+      // The reader went away (e.g. `| head`): nothing more can be delivered.
+      if (error.code === 'EPIPE') this.closed = true;
+      else throw error;
+    });
+  }
+
+  /** Any message other than RECORD: redacted, then queued in order with the records. */
+  send(message: AirbyteMessage): void {
+    this.append(redact(JSON.stringify(message)) + '\n');
+  }
+
+  /** The record hot path: one JSON.stringify per record, the envelope prefix is built once per stream. */
+  sendRecord(stream: string, data: JsonObject, emittedAt: number): void {
+    let prefix = this.recordPrefixes.get(stream);
+    if (prefix === undefined) {
+      prefix = `{"type":"RECORD","record":{"stream":${JSON.stringify(stream)},"data":`;
+      this.recordPrefixes.set(stream, prefix);
+    }
+    this.append(`${prefix}${JSON.stringify(data)},"emitted_at":${emittedAt}}}\n`);
+  }
+
+  /** Resolves when the sink can take more; await it between pages. */
+  ready(): Promise<void> {
+    return this.congested ?? Promise.resolve();
+  }
+
+  /** Push everything queued to the sink and wait until the sink has taken it. */
+  async flush(): Promise<void> {
+    this.flushPending();
+    await this.ready();
+  }
+
+  private append(line: string): void {
+    if (this.closed) return;
+    this.pending += line;
+    if (this.pending.length >= CHUNK_BYTES) this.flushPending();
+  }
+
+  private flushPending(): void {
+    if (this.pending.length === 0 || this.closed) return;
+    const chunk = this.pending;
+    this.pending = '';
+    const accepted = this.sink.write(chunk);
+    if (!accepted && this.congested === undefined) {
+      this.congested = new Promise<void>((resolve) => {
+        this.sink.once('drain', () => {
+          this.congested = undefined;
+          resolve();
+        });
+      });
+    }
+  }
+}

@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts', 'integration_tests/**/*.test.ts'],
+    // Image tests need a Docker engine: `npm run test:image` runs them with their own config.
+    exclude: ['integration_tests/image/**', 'node_modules/**', 'dist/**'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // Acceptance tests start child processes; two cores do not gain from more parallel files.
+    maxWorkers: 2,
+  },
+});

@@ -1,0 +1,88 @@
+/**
+ * `npm run demo`: the quick start without a Hyros account. Starts the bundled Hyros sandbox, runs
+ * a real `read` of every stream with the built connector, writes the Airbyte messages to
+ * out/demo/messages.jsonl and prints a per-stream summary.
+ */
+import { spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startSandbox } from './sandbox/server.js';
+
+const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const outDir = join(root, 'out', 'demo');
+const cli = join(root, 'dist', 'src', 'main.js');
+
+mkdirSync(outDir, { recursive: true });
+const sandbox = await startSandbox();
+try {
+  const configPath = join(outDir, 'config.json');
+  writeFileSync(configPath, JSON.stringify({ api_key: 'sandbox-key', start_date: '2026-01-01', end_date: '2026-03-01', base_url: sandbox.baseUrl }, null, 2));
+
+  const discovered = await runConnector(['discover', '--config', configPath], join(outDir, 'catalog-discovered.jsonl'));
+  const catalog = JSON.parse(readFileSync(join(outDir, 'catalog-discovered.jsonl'), 'utf8').trim()).catalog as {
+    streams: Array<{ name: string; supported_sync_modes: string[] }>;
+  };
+  if (discovered !== 0) throw new Error('discover failed');
+  const configured = {
+    streams: catalog.streams.map((stream) => {
+      const incremental = stream.supported_sync_modes.includes('incremental');
+      return {
+        stream,
+        sync_mode: incremental ? 'incremental' : 'full_refresh',
+        destination_sync_mode: incremental ? 'append_dedup' : 'overwrite',
+        ...(incremental ? { cursor_field: ['occurred_at'] } : {}),
+      };
+    }),
+  };
+  const catalogPath = join(outDir, 'configured_catalog.json');
+  writeFileSync(catalogPath, JSON.stringify(configured, null, 2));
+
+  const messagesPath = join(outDir, 'messages.jsonl');
+  const started = Date.now();
+  const code = await runConnector(['read', '--config', configPath, '--catalog', catalogPath], messagesPath);
+  const seconds = (Date.now() - started) / 1000;
+  printSummary(messagesPath, seconds, code);
+  process.exitCode = code;
+} finally {
+  await sandbox.close();
+}
+
+function runConnector(args: string[], outputPath: string): Promise<number> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const output = createWriteStream(outputPath);
+    child.stdout.pipe(output);
+    child.on('error', reject);
+    child.on('close', (code) => output.end(() => resolvePromise(code ?? 1)));
+  });
+}
+
+function printSummary(messagesPath: string, seconds: number, code: number): void {
+  const perStream = new Map<string, { records: number; states: number; lastState: unknown; status: string }>();
+  const entry = (name: string) => {
+    let value = perStream.get(name);
+    if (!value) perStream.set(name, (value = { records: 0, states: 0, lastState: undefined, status: '' }));
+    return value;
+  };
+  const errors: string[] = [];
+  for (const line of readFileSync(messagesPath, 'utf8').split('\n')) {
+    if (!line) continue;
+    const message = JSON.parse(line);
+    if (message.type === 'RECORD') entry(message.record.stream).records++;
+    else if (message.type === 'STATE') {
+      const stream = entry(message.state.stream.stream_descriptor.name);
+      stream.states++;
+      stream.lastState = message.state.stream.stream_state;
+    } else if (message.type === 'TRACE' && message.trace.type === 'STREAM_STATUS') {
+      entry(message.trace.stream_status.stream_descriptor.name).status = message.trace.stream_status.status;
+    } else if (message.type === 'TRACE' && message.trace.type === 'ERROR') errors.push(message.trace.error.message);
+  }
+  const rows = [...perStream].map(([name, s]) => [name, String(s.records), String(s.states), s.status, JSON.stringify(s.lastState)]);
+  const header = ['stream', 'records', 'states', 'status', 'last state'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] as string).length)));
+  const format = (row: string[]) => row.map((cell, i) => cell.padEnd(widths[i] as number)).join('  ');
+  process.stdout.write(`\n${format(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${rows.map(format).join('\n')}\n`);
+  process.stdout.write(`\nread exited ${code} in ${seconds.toFixed(1)} s; messages in ${messagesPath}\n`);
+  for (const error of errors) process.stdout.write(`error: ${error}\n`);
+}

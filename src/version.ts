@@ -1,7 +1,10 @@
 /** The connector's name and version, read once from package.json (shipped in the image too). */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
-const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
+// dist/src/version.js sits two levels below package.json; src/version.ts (tests, in-process) one.
+const packageUrl = [new URL('../../package.json', import.meta.url), new URL('../package.json', import.meta.url)].find((url) => existsSync(url));
+if (!packageUrl) throw new Error(`package.json not found above ${import.meta.url}`);
+const packageJson = JSON.parse(readFileSync(packageUrl, 'utf8')) as { name: string; version: string };
 
 export const CONNECTOR_NAME: string = packageJson.name;
 export const CONNECTOR_VERSION: string = packageJson.version;

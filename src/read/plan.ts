@@ -30,11 +30,11 @@ export interface PlanContext {
 }
 
 /** The previous cursor of one account of a stream, clamped so a state never points past the sync end. */
-export function previousCursor(context: PlanContext, stream: string, accountId: string | undefined): number | undefined {
+export function previousCursor(context: PlanContext, stream: string, accountId: string | undefined, clamp = true): number | undefined {
   const streamState = context.states.get(stream);
   const scoped = accountId === undefined ? streamState : ((streamState?.accounts as JsonObject | undefined)?.[accountId] as JsonObject | undefined);
   const cursor = cursorFromState(scoped ?? null, stream, context.statePath);
-  return cursor === undefined ? undefined : Math.min(cursor, context.syncEndMs);
+  return cursor === undefined || !clamp ? cursor : Math.min(cursor, context.syncEndMs);
 }
 
 /** Windows for a windowed partition: from start_date, or from the saved cursor minus the lookback. */
@@ -63,7 +63,10 @@ export function buildListStream(definition: StreamDefinition, configured: Config
       return { accountId, windows: [{ startMs: config.startMs, endMs: context.syncEndMs, inclusiveEnd: true }], initialCursorMs: undefined };
     }
     const cursor = incremental ? previousCursor(context, definition.name, accountId) : undefined;
-    return { accountId, windows: partitionWindows(context, config.startMs, cursor, config.lookback_window_days), initialCursorMs: cursor };
+    // The lookback counts back from the saved cursor itself: a cursor in the future must not turn
+    // into "re-read the last N days before now" (contract §5: zero records, and a state).
+    const saved = incremental ? previousCursor(context, definition.name, accountId, false) : undefined;
+    return { accountId, windows: partitionWindows(context, config.startMs, saved, config.lookback_window_days), initialCursorMs: cursor };
   });
   const normalizer = new RecordNormalizer(streamTimestampPaths(definition), definition.cursorSource, (path, value) =>
     logger.warnOnce(`${definition.name}.${path}`, `${definition.name}: ${path} value ${JSON.stringify(value)} is not a timestamp Hyros is known to send; kept as sent (reported once per field).`),

@@ -1,0 +1,168 @@
+/** RateLimiter: sliding per-second and per-minute windows, FIFO, server feedback, pauses. Fake timers. */
+import nock from 'nock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { RateLimiter } from '../../src/hyros/limiter.js';
+import { BASE_PATH, ORIGIN, RecordingObserver, makeClient, until } from './support.js';
+
+const T0 = Date.parse('2026-03-01T12:00:00.000Z');
+
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: T0 });
+});
+afterEach(() => {
+  vi.useRealTimers();
+  const pending = nock.pendingMocks();
+  nock.cleanAll();
+  expect(pending).toEqual([]);
+});
+
+/** Largest number of times within any window [t, t + windowMs). */
+function maxInWindow(times: number[], windowMs: number): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let max = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    let n = 0;
+    while (i + n < sorted.length && (sorted[i + n] as number) < (sorted[i] as number) + windowMs) n++;
+    max = Math.max(max, n);
+  }
+  return max;
+}
+
+/** Acquires `n` slots at once; returns the (fake) times at which each was granted, in grant order. */
+async function grants(limiter: RateLimiter, n: number, advanceMs: number): Promise<Array<{ i: number; at: number }>> {
+  const out: Array<{ i: number; at: number }> = [];
+  for (let i = 0; i < n; i++) void limiter.acquire().then(() => out.push({ i, at: Date.now() - T0 }));
+  await vi.advanceTimersByTimeAsync(advanceMs);
+  return out;
+}
+
+describe('RateLimiter through HyrosClient: what the server sees', () => {
+  it('a burst of 30 requests never exceeds 5 per second or 12 per minute on the wire', async () => {
+    nock.disableNetConnect();
+    const seenAt: number[] = [];
+    nock(ORIGIN)
+      .get(`${BASE_PATH}leads`)
+      .query(true)
+      .times(30)
+      .reply(() => {
+        seenAt.push(Date.now() - T0);
+        return [200, { result: [] }];
+      });
+    const limiter = new RateLimiter({ perSecond: 5, perMinute: 12 });
+    const client = makeClient({ limiter, timeoutMs: 3_600_000 });
+    const observer = new RecordingObserver();
+    let done = 0;
+    const all = Array.from({ length: 30 }, (_, i) =>
+      client.getJson('leads', [['n', String(i)]], { observer }).then(() => {
+        done++;
+      }),
+    );
+    // Each step: the limiter grants some requests, they all complete (time stands still), then
+    // the clock jumps to the limiter's next wake-up (the only timer left).
+    let granted = 0;
+    for (let step = 0; step < 100 && done < 30; step++) {
+      await until(() => observer.requests > granted, 'new grants');
+      granted = observer.requests;
+      await until(() => done === granted, 'in-flight requests');
+      if (done < 30) await vi.advanceTimersToNextTimerAsync();
+    }
+    await Promise.all(all);
+    expect(seenAt).toHaveLength(30);
+    expect(maxInWindow(seenAt, 1_000)).toBe(5);
+    expect(maxInWindow(seenAt, 60_000)).toBe(12);
+    // The burst allowance is used (5 at once), and nothing waits longer than the windows require
+    // (+50 ms safety margin on both windows).
+    expect(seenAt).toEqual([
+      ...Array(5).fill(0),
+      ...Array(5).fill(1_050),
+      ...Array(2).fill(2_100),
+      ...Array(5).fill(60_050),
+      ...Array(5).fill(61_100),
+      ...Array(2).fill(62_150),
+      ...Array(5).fill(120_100),
+      121_150,
+    ]);
+  });
+});
+
+describe('RateLimiter', () => {
+  it('admits waiters in FIFO order', async () => {
+    const limiter = new RateLimiter({ perSecond: 2, perMinute: 100, safetyMs: 0 });
+    const out = await grants(limiter, 7, 5_000);
+    expect(out.map((g) => g.i)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(out.map((g) => g.at)).toEqual([0, 0, 1_000, 1_000, 2_000, 2_000, 3_000]);
+  });
+
+  it('a late arrival queues behind earlier waiters even when a slot frees up', async () => {
+    const limiter = new RateLimiter({ perSecond: 1, perMinute: 100, safetyMs: 0 });
+    const order: string[] = [];
+    void limiter.acquire().then(() => order.push('a'));
+    void limiter.acquire().then(() => order.push('b'));
+    await vi.advanceTimersByTimeAsync(999);
+    void limiter.acquire().then(() => order.push('c'));
+    await vi.advanceTimersByTimeAsync(2_001);
+    expect(order).toEqual(['a', 'b', 'c']);
+  });
+
+  it('the per-minute window holds requests once the minute budget is spent', async () => {
+    const limiter = new RateLimiter({ perSecond: 10, perMinute: 3, safetyMs: 0 });
+    const out = await grants(limiter, 4, 59_999);
+    expect(out.map((g) => g.at)).toEqual([0, 0, 0]);
+    expect(limiter.delayMs()).toBe(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(out.map((g) => g.at)).toEqual([0, 0, 0, 60_000]);
+  });
+
+  it('observe(remaining 0, reset) pauses everything until the reset', async () => {
+    const limiter = new RateLimiter({ perSecond: 30, perMinute: 1000 });
+    limiter.observe(0, 3_000, Date.now());
+    expect(limiter.delayMs()).toBe(3_000);
+    const out = await grants(limiter, 2, 2_999);
+    expect(out).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(out.map((g) => g.at)).toEqual([3_000, 3_000]);
+  });
+
+  it('observe with fewer remaining than we think counts phantom requests (another tool uses the key)', async () => {
+    const limiter = new RateLimiter({ perSecond: 5, perMinute: 1000, safetyMs: 0 });
+    limiter.observe(2, undefined, Date.now());
+    const out = await grants(limiter, 3, 999);
+    expect(out.map((g) => g.at)).toEqual([0, 0]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(out.map((g) => g.at)).toEqual([0, 0, 1_000]);
+  });
+
+  it('observe with as many or more remaining than we think, or no header, changes nothing', async () => {
+    const limiter = new RateLimiter({ perSecond: 3, perMinute: 1000, safetyMs: 0 });
+    limiter.observe(900, 10_000, Date.now());
+    limiter.observe(undefined, 10_000, Date.now());
+    limiter.observe(Number.NaN, 10_000, Date.now());
+    expect(limiter.delayMs()).toBe(0);
+    const out = await grants(limiter, 3, 0);
+    expect(out).toHaveLength(3);
+  });
+
+  it('pauseUntil holds every request until then; an earlier pause does not shorten it', async () => {
+    const limiter = new RateLimiter({ perSecond: 30, perMinute: 1000 });
+    limiter.pauseUntil(T0 + 2_000);
+    limiter.pauseUntil(T0 + 500);
+    expect(limiter.delayMs()).toBe(2_000);
+    const out = await grants(limiter, 3, 1_999);
+    expect(out).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(out.map((g) => g.at)).toEqual([2_000, 2_000, 2_000]);
+    limiter.pauseUntil(T0 + 1_000); // in the past now: no effect
+    expect(limiter.delayMs()).toBe(0);
+  });
+
+  it('a pause set while waiters are queued on a window timer still holds them', async () => {
+    const limiter = new RateLimiter({ perSecond: 1, perMinute: 1000, safetyMs: 0 });
+    const out: number[] = [];
+    void limiter.acquire().then(() => out.push(Date.now() - T0));
+    void limiter.acquire().then(() => out.push(Date.now() - T0));
+    await vi.advanceTimersByTimeAsync(0);
+    limiter.pauseUntil(T0 + 5_000);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(out).toEqual([0, 5_000]);
+  });
+});

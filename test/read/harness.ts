@@ -70,8 +70,9 @@ export interface ServeOptions {
   delayMs?: (fromMs: number, toMs: number) => number;
   /** Widen the server's filter by this much on each side (Hyros returning records outside the window). */
   slackMs?: number;
-  /** Answer every request with this status + JSON body instead. */
+  /** Answer with this status + JSON body instead (every request, or those `failIf` picks). */
   failWith?: { status: number; body: unknown };
+  failIf?: (fromMs: number, toMs: number) => boolean;
 }
 
 /** A fake Hyros on ORIGIN: list endpoints backed by record arrays, every request logged. */
@@ -92,7 +93,6 @@ export class FakeHyros {
         const url = new URL(uri, ORIGIN);
         const q = url.searchParams;
         this.requests.push({ path, query: q, startedAt: Date.now() });
-        if (options.failWith) return [options.failWith.status, JSON.stringify(options.failWith.body), { 'content-type': 'application/json' }];
         const from = q.get('fromDate');
         const to = q.get('toDate');
         const fromMs = from === null ? Number.NEGATIVE_INFINITY : ms(from);
@@ -100,6 +100,9 @@ export class FakeHyros {
         const slack = options.slackMs ?? 0;
         const delay = options.delayMs?.(fromMs, toMs) ?? 0;
         if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+        if (options.failWith && (options.failIf?.(fromMs, toMs) ?? true)) {
+          return [options.failWith.status, JSON.stringify(options.failWith.body), { 'content-type': 'application/json' }];
+        }
         const matching = records
           .filter((r) => r.atMs >= fromMs - slack && r.atMs <= toMs + slack)
           .sort((a, b) => b.atMs - a.atMs || (a.id < b.id ? 1 : -1));

@@ -1,0 +1,150 @@
+/**
+ * Windows fetched concurrently (max_concurrency 4) finish out of order; the state only advances
+ * over the contiguous run of completed windows from the oldest (low-water mark), counts stay exact,
+ * and a failed window stops the cursor before it.
+ */
+import nock from 'nock';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  assertCheckpointContract,
+  FakeHyros,
+  idsOf,
+  iso,
+  lead,
+  ms,
+  read,
+  sale,
+  statesOf,
+  statusesOf,
+  type FakeRecord,
+  type Msg,
+} from './harness.js';
+
+afterEach(() => {
+  nock.cleanAll();
+});
+
+const START = ms('2026-01-01T00:00:00Z');
+const END = ms('2026-01-05T00:00:00Z');
+const HALF_DAY = 43_200_000;
+// max_concurrency 4 over one 4-day stream: about 2 × 4 windows → eight 12-hour windows.
+const config = { start_date: '2026-01-01', end_date: '2026-01-05', max_concurrency: 4, window_size_days: 1, page_size: 2 };
+const windowIndex = (fromMs: number) => Math.round((fromMs - START) / HALF_DAY);
+
+/** Three leads per 12 h window, the first exactly at the window start. */
+function leadsPerWindow(): FakeRecord[] {
+  const records: FakeRecord[] = [];
+  for (let w = 0; w < 8; w++) {
+    for (const offsetMin of [0, 61, 359]) records.push(lead(`w${w}-${offsetMin}`, iso(START + w * HALF_DAY + offsetMin * 60_000)));
+  }
+  return records;
+}
+
+const windowOf = (id: string) => Number(/^w(\d)/.exec(id)?.[1]);
+
+/** Indexes (in the message list) of the leads records of window `w`. */
+function recordPositions(messages: Msg[], predicate: (id: string) => boolean): number[] {
+  return messages.flatMap((m, i) => (m.type === 'RECORD' && m.record.stream === 'leads' && predicate(m.record.data.id) ? [i] : []));
+}
+function statePositions(messages: Msg[]): Array<[number, number]> {
+  return messages.flatMap((m, i) =>
+    m.type === 'STATE' && m.state.stream.stream_descriptor.name === 'leads' ? [[i, ms(m.state.stream.stream_state.occurred_at)] as [number, number]] : [],
+  );
+}
+
+describe('out-of-order window completion', () => {
+  it('holds the state back while the oldest window is slow, then checkpoints once it lands', async () => {
+    const fake = new FakeHyros();
+    const records = leadsPerWindow();
+    // Window 0 is slow; the later a window, the faster it answers.
+    fake.serve('leads', records, { delayMs: (from) => (windowIndex(from) === 0 ? 250 : (8 - windowIndex(from)) * 4) });
+    const out = await read({ config, streams: ['leads'] });
+    expect(out.code).toBe(0);
+    expect(fake.windows('leads')).toHaveLength(8);
+    expect(idsOf(out.messages, 'leads').sort()).toEqual(records.map((r) => r.id).sort());
+
+    const slow = recordPositions(out.messages, (id) => windowOf(id) === 0);
+    const others = recordPositions(out.messages, (id) => windowOf(id) !== 0);
+    // The test only means something if later windows really finished first.
+    expect(Math.min(...others)).toBeLessThan(Math.min(...slow));
+    // No checkpoint until window 0 has been emitted; then one state covers everything.
+    const states = statesOf(out.messages, 'leads');
+    for (const [position] of statePositions(out.messages)) expect(position).toBeGreaterThan(Math.max(...slow));
+    expect(states.map((s) => [s.stream.stream_state.occurred_at, s.sourceStats.recordCount])).toEqual([['2026-01-05T00:00:00Z', 24]]);
+    assertCheckpointContract(out.messages, 'leads', records, END);
+  });
+
+  it('advances over the finished windows before a slow middle one, never past it until it lands', async () => {
+    const fake = new FakeHyros();
+    const records = leadsPerWindow();
+    const delays = [5, 20, 300, 40, 40, 40, 40, 40];
+    fake.serve('leads', records, { delayMs: (from) => delays[windowIndex(from)] ?? 0 });
+    const out = await read({ config, streams: ['leads'] });
+    expect(out.code).toBe(0);
+    const slowStart = START + 2 * HALF_DAY;
+    const slow = recordPositions(out.messages, (id) => windowOf(id) === 2);
+    const later = recordPositions(out.messages, (id) => windowOf(id) > 2);
+    expect(Math.min(...later)).toBeLessThan(Math.min(...slow));
+    const lastSlow = Math.max(...slow);
+    const states = statePositions(out.messages);
+    // Before window 2's records: only states up to its start. After: the end.
+    for (const [position, cursor] of states) {
+      if (position < lastSlow) expect(cursor).toBeLessThanOrEqual(slowStart);
+    }
+    expect(states.some(([position, cursor]) => position < Math.min(...slow) && cursor === slowStart)).toBe(true);
+    expect(states.at(-1)?.[1]).toBe(END);
+    assertCheckpointContract(out.messages, 'leads', records, END);
+  });
+
+  it('a failed window stops the cursor at its start although later windows completed', async () => {
+    const fake = new FakeHyros();
+    const records = leadsPerWindow();
+    fake.serve('leads', records, {
+      delayMs: (from) => (windowIndex(from) === 3 ? 120 : 5),
+      failWith: { status: 500, body: { result: 'ERROR', message: ['Internal error'] } },
+      failIf: (from) => windowIndex(from) === 3,
+    });
+    const out = await read({ config, streams: ['leads'] });
+    expect(out.code).toBe(1);
+    expect(statusesOf(out.messages, 'leads')).toEqual(['STARTED', 'RUNNING', 'INCOMPLETE']);
+    const states = statesOf(out.messages, 'leads');
+    const failedStart = START + 3 * HALF_DAY;
+    expect(states.length).toBeGreaterThan(0);
+    for (const state of states) expect(ms(state.stream.stream_state.occurred_at)).toBeLessThanOrEqual(failedStart);
+    expect(states.at(-1)?.stream.stream_state).toEqual({ occurred_at: iso(failedStart) });
+    // Windows 4.. completed while 3 was failing: their records went out but are not covered by a state.
+    expect(idsOf(out.messages, 'leads').some((id) => windowOf(id) > 3)).toBe(true);
+    const error = out.messages.find((m) => m.type === 'TRACE' && m.trace.type === 'ERROR');
+    expect(error?.trace.error.stream_descriptor).toEqual({ name: 'leads' });
+    expect(error?.trace.error.failure_type).toBe('transient_error');
+    // Counting up to the last state still holds.
+    const covered = records.filter((r) => r.atMs < failedStart);
+    const beforeLastState = out.messages.slice(0, out.messages.lastIndexOf(out.messages.filter((m) => m.type === 'STATE').at(-1)));
+    expect(statesOf(out.messages, 'leads').reduce((sum, s) => sum + s.sourceStats.recordCount, 0)).toBe(
+      beforeLastState.filter((m) => m.type === 'RECORD').length,
+    );
+    expect(covered.every((r) => idsOf(beforeLastState, 'leads').includes(r.id))).toBe(true);
+  });
+
+  it('two streams sharing the pool, with scattered delays, both keep exact counts and covered states', async () => {
+    const fake = new FakeHyros();
+    const leads = leadsPerWindow();
+    const sales: FakeRecord[] = [];
+    for (let i = 0; i < 40; i++) sales.push(sale(`s${String(i).padStart(2, '0')}`, iso(START + i * 8_640_000 + (i % 3) * 1000)));
+    sales.push(sale('s-at-day-2', '2026-01-02T00:00:00Z'), sale('s-at-day-2b', '2026-01-02T00:00:00Z'), sale('s-at-end', '2026-01-05T00:00:00Z'));
+    const jitter = (from: number) => ((Math.abs(from / 1000) * 2654435761) % 997) % 60;
+    fake.serve('leads', leads, { delayMs: jitter });
+    fake.serve('sales', sales, { delayMs: (from) => 60 - jitter(from) });
+    const out = await read({ config, streams: ['leads', 'sales'] });
+    expect(out.code).toBe(0);
+    expect(idsOf(out.messages, 'sales').sort()).toEqual(sales.map((r) => r.id).sort());
+    expect(idsOf(out.messages, 'leads').sort()).toEqual(leads.map((r) => r.id).sort());
+    assertCheckpointContract(out.messages, 'leads', leads, END);
+    assertCheckpointContract(out.messages, 'sales', sales, END);
+    expect(statesOf(out.messages, 'sales').at(-1)?.stream.stream_state).toEqual({ occurred_at: '2026-01-05T00:00:00Z' });
+    // Both streams' windows were in flight together (the pool is shared, round-robin).
+    const firstSales = fake.requests.findIndex((r) => r.path === 'sales');
+    const lastLeads = fake.requests.map((r) => r.path).lastIndexOf('leads');
+    expect(firstSales).toBeLessThan(lastLeads);
+  });
+});

@@ -91,8 +91,12 @@ export function classifyResponse(outcome: HttpOutcome): Classification {
 
 /** Transport failures (reset, timeout, refused, DNS) are all worth a retry. */
 export function classifyTransportError(error: unknown): Classification {
-  const err = error as { code?: string; name?: string; message?: string; cause?: { code?: string; message?: string } };
-  const code = err.cause?.code ?? err.code ?? err.name ?? 'error';
-  const detail = err.cause?.message ?? err.message ?? String(error);
+  type Failure = { code?: unknown; name?: string; message?: string; cause?: unknown };
+  // fetch wraps the real failure, sometimes twice (TypeError → DOMException "Request was cancelled."
+  // → "Proxy response (403) !== 200 when HTTP Tunneling"): report the innermost one.
+  let err = error as Failure;
+  for (let depth = 0; depth < 5 && typeof err.cause === 'object' && err.cause !== null; depth++) err = err.cause as Failure;
+  const code = typeof err.code === 'string' ? err.code : (err.name ?? 'error');
+  const detail = err.message ?? String(error);
   return { action: 'retry', reason: `${code}: ${detail}` };
 }

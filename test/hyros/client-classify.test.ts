@@ -26,7 +26,7 @@ afterEach(() => {
 });
 
 /** getJson('leads') that must fail; returns the error and the observer for further checks. */
-async function failing(reply: (scope: nock.Interceptor) => nock.Scope, params: ReadonlyArray<[string, string]> = [], accountId?: string) {
+async function failing(reply: (interceptor: nock.Interceptor) => unknown, params: ReadonlyArray<[string, string]> = [], accountId?: string) {
   reply(nock(ORIGIN).get(LEADS).query(true));
   const observer = new RecordingObserver();
   const error = await rejectionOf(makeClient().getJson('leads', params, { observer, ...(accountId ? { accountId } : {}) }));

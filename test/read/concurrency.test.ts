@@ -119,7 +119,8 @@ describe('out-of-order window completion', () => {
     expect(error?.trace.error.failure_type).toBe('transient_error');
     // Counting up to the last state still holds.
     const covered = records.filter((r) => r.atMs < failedStart);
-    const beforeLastState = out.messages.slice(0, out.messages.lastIndexOf(out.messages.filter((m) => m.type === 'STATE').at(-1)));
+    const lastState = out.messages.findLastIndex((m) => m.type === 'STATE');
+    const beforeLastState = out.messages.slice(0, lastState);
     expect(statesOf(out.messages, 'leads').reduce((sum, s) => sum + s.sourceStats.recordCount, 0)).toBe(
       beforeLastState.filter((m) => m.type === 'RECORD').length,
     );

@@ -1,0 +1,129 @@
+/**
+ * CAT TestIncremental (airbyte-protocol.md §4.3) against the sandbox's default dataset with
+ * integration_tests/configured_catalog.json (its incremental streams) and the sample config
+ * (lookback_window_days left at its default).
+ */
+import { isDeepStrictEqual } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordsOf, runCli, statesOf, type CliResult } from '../../test/helpers/cli.js';
+import { TempFiles } from '../../test/helpers/files.js';
+import { startSandbox, type Sandbox } from '../sandbox/server.js';
+import { incrementalOnly, INCREMENTAL_STREAMS, recordKey, repoJson, ROOT, sandboxConfig, stateForNextRead, type Json } from './support.js';
+
+const DAY_MS = 86_400_000;
+const SYNC_END = '2026-03-01T00:00:00Z';
+
+let sandbox: Sandbox;
+const files = new TempFiles();
+let configPath: string;
+let lookbackDays: number;
+const configured = repoJson<Json>('integration_tests/configured_catalog.json');
+let catalogPath: string;
+let first: CliResult;
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ rateLimit: false });
+  configPath = files.write('config.json', sandboxConfig(sandbox.baseUrl));
+  lookbackDays = repoJson<Json>('spec/spec.json').connectionSpecification.properties.lookback_window_days.default as number;
+  catalogPath = files.write('catalog.json', incrementalOnly(configured));
+  first = await runCli(['read', '--config', configPath, '--catalog', catalogPath]);
+  expect(first.code).toBe(0);
+});
+afterAll(async () => {
+  await sandbox.close();
+  files.cleanup();
+});
+
+const occurredMs = (record: Json): number => Date.parse(record.data.occurred_at as string);
+const dataOf = (records: Json[]): Json[] => records.map((r) => r.data as Json);
+/** CAT's naive_diff_records: do the two reads' record data differ (ignoring order)? */
+const differ = (a: Json[], b: Json[]): boolean => {
+  const sort = (records: Json[]) => dataOf(records).map((d) => JSON.stringify(d)).sort();
+  return !isDeepStrictEqual(sort(a), sort(b));
+};
+
+describe('two sequential reads (CAT test_two_sequential_reads)', () => {
+  it('read 2, given the last state per stream, emits only the lookback tail: different records, none older than cursor − lookback', async () => {
+    expect(recordsOf(first.messages).length).toBeGreaterThan(0);
+    expect(statesOf(first.messages).length).toBeGreaterThan(0);
+    const state = stateForNextRead(statesOf(first.messages));
+    expect(state.map((s) => s.stream.stream_descriptor.name).sort()).toEqual([...INCREMENTAL_STREAMS].sort());
+    for (const s of state) expect(s.stream.stream_state).toEqual({ occurred_at: SYNC_END });
+    const statePath = files.write('state-2.json', state);
+    const second = await runCli(['read', '--config', configPath, '--catalog', catalogPath, '--state', statePath]);
+    expect(second.code).toBe(0);
+    const records2 = recordsOf(second.messages);
+    expect(differ(recordsOf(first.messages), records2)).toBe(true);
+    const floor = Date.parse(SYNC_END) - lookbackDays * DAY_MS;
+    expect(records2.filter((r) => occurredMs(r) < floor)).toEqual([]);
+    // Nothing inside the lookback is skipped: read 2 has every read-1 record from the floor on.
+    const tail = recordsOf(first.messages).filter((r) => occurredMs(r) >= floor).map((r) => recordKey(r.stream, r.data)).sort();
+    expect(records2.map((r) => recordKey(r.stream, r.data)).sort()).toEqual(tail);
+    for (const stream of INCREMENTAL_STREAMS) expect(statesOf(second.messages, stream).length, stream).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('sequential slices (CAT test_read_sequential_slices)', () => {
+  it('re-reading from any intermediate checkpoint returns at least the records not counted before it, and loses none', async () => {
+    const reads: Array<Promise<void>> = [];
+    const pending: Array<() => Promise<void>> = [];
+    for (const stream of INCREMENTAL_STREAMS) {
+      const records1 = recordsOf(first.messages, stream);
+      const total = records1.length;
+      // Dedupe consecutive identical states (summing recordCount), then drop zero-count ones.
+      const unique: Array<{ state: Json; count: number }> = [];
+      for (const state of statesOf(first.messages, stream)) {
+        const last = unique[unique.length - 1];
+        const count = state.sourceStats.recordCount as number;
+        if (last && isDeepStrictEqual(last.state.stream.stream_state, state.stream.stream_state)) last.count += count;
+        else unique.push({ state, count });
+      }
+      const checkpoints = unique.filter((u) => u.count > 0);
+      expect(checkpoints.length, `${stream}: no suitable state checkpoint`).toBeGreaterThanOrEqual(1);
+      expect(checkpoints.reduce((sum, c) => sum + c.count, 0), stream).toBe(total);
+      const streamCatalog = files.write(`catalog-${stream}.json`, incrementalOnly(configured, [stream]));
+      let counted = 0;
+      checkpoints.forEach((checkpoint, idx) => {
+        counted += checkpoint.count;
+        if (idx === 0 || idx === checkpoints.length - 1) return; // CAT skips the first and the last
+        const countedSoFar = counted;
+        const cursor = checkpoint.state.stream.stream_state.occurred_at as string;
+        pending.push(async () => {
+          const statePath = files.write(`state-${stream}-${idx}.json`, stateForNextRead([checkpoint.state]));
+          const next = await runCli(['read', '--config', configPath, '--catalog', streamCatalog, '--state', statePath]);
+          expect(next.code, `${stream} from ${cursor}`).toBe(0);
+          const recordsN = recordsOf(next.messages, stream);
+          expect(recordsN.length, `${stream} from ${cursor}: ${recordsN.length} records, ${total} − ${countedSoFar} expected at least`).toBeGreaterThanOrEqual(total - countedSoFar);
+          expect(differ(records1, recordsN), `${stream} from ${cursor}`).toBe(true);
+          const got = new Set(recordsN.map((r) => r.data.id as string));
+          const lost = records1.filter((r) => r.data.occurred_at >= cursor && !got.has(r.data.id as string)).map((r) => r.data.id);
+          expect(lost, `${stream} from ${cursor}`).toEqual([]);
+        });
+      });
+    }
+    expect(pending.length).toBeGreaterThanOrEqual(INCREMENTAL_STREAMS.length);
+    // Three re-reads at a time: bounded, and quick on two cores.
+    for (let i = 0; i < 3; i++) {
+      reads.push(
+        (async () => {
+          for (let job = pending.shift(); job !== undefined; job = pending.shift()) await job();
+        })(),
+      );
+    }
+    await Promise.all(reads);
+  });
+});
+
+describe('abnormally large state (CAT test_state_with_abnormally_large_values)', () => {
+  it('integration_tests/abnormal_state.json: zero records, a state per stream that stays at the sync end, exit 0', async () => {
+    const result = await runCli(['read', '--config', configPath, '--catalog', catalogPath, '--state', `${ROOT}/integration_tests/abnormal_state.json`]);
+    expect(result.code).toBe(0);
+    expect(recordsOf(result.messages)).toEqual([]);
+    expect(statesOf(result.messages).length).toBeGreaterThanOrEqual(1);
+    for (const stream of INCREMENTAL_STREAMS) {
+      const states = statesOf(result.messages, stream);
+      expect(states.length, stream).toBeGreaterThanOrEqual(1);
+      for (const state of states) expect(Date.parse(state.stream.stream_state.occurred_at), stream).toBeLessThanOrEqual(Date.parse(SYNC_END));
+    }
+  });
+});

@@ -212,7 +212,10 @@ export class HyrosClient {
     } catch (error) {
       if (error instanceof HyrosApiError) return { classification: { action: 'fail', failureType: error.failureType, message: error.message } };
       if (context.signal?.aborted) throw context.signal.reason;
-      return { classification: classifyTransportError(controller.signal.aborted ? controller.signal.reason : error) };
+      const classification = classifyTransportError(controller.signal.aborted ? controller.signal.reason : error);
+      // Lower layers may echo the request (headers included) in their error text: keep the key out.
+      if (classification.action === 'retry' && this.options.apiKey) classification.reason = classification.reason.split(this.options.apiKey).join('**********');
+      return { classification };
     } finally {
       clearTimeout(timer);
       context.signal?.removeEventListener('abort', onOuterAbort);

@@ -258,6 +258,21 @@ describe('HyrosClient.getJson: retried outcomes', () => {
   });
 });
 
+describe('HyrosClient.getJson: the API key stays out of messages', () => {
+  it('a transport error whose text echoes the request headers does not carry the key into the error or events', async () => {
+    // nock's "no match" error lists the request headers, API-Key included: a stand-in for any lower
+    // layer (proxy, agent, interceptor) that echoes the request in its error text.
+    nock(ORIGIN).get(`${BASE_PATH}other`).reply(200, {});
+    const observer = new RecordingObserver();
+    const error = await rejectionOf(makeClient({ maxRetries: 1 }).getJson('leads', [], { observer }));
+    expect(error.failureType).toBe('transient_error');
+    expect(error.message).toContain('No match for request');
+    expect(observer.retries).toHaveLength(1);
+    expectNoKey(error, observer.retries);
+    nock.cleanAll();
+  });
+});
+
 describe('HyrosClient.getJson: redirects and body size', () => {
   it('a redirect to another host is an error naming that host; the key is never sent there', async () => {
     nock(ORIGIN).get(LEADS).reply(302, '', { Location: 'https://evil.example.net/collect?x=1' });

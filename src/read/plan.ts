@@ -16,6 +16,8 @@ import { toIsoUtc } from '../dates.js';
 import { streamTimestampPaths, type StreamDefinition } from '../streams/definitions.js';
 import type { JsonObject } from '../protocol/messages.js';
 
+const WINDOWS_PER_WORKER = 6;
+
 export interface PlanContext {
   config: ResolvedConfig;
   client: HyrosClient;
@@ -41,7 +43,9 @@ export function previousCursor(context: PlanContext, stream: string, accountId: 
 export function partitionWindows(context: PlanContext, startFloorMs: number, cursorMs: number | undefined, lookbackDays: number): Window[] {
   const { config, syncEndMs } = context;
   const startMs = cursorMs === undefined ? startFloorMs : Math.max(startFloorMs, cursorMs - lookbackDays * DAY_MS);
-  const targetCount = Math.max(2, Math.ceil((2 * config.max_concurrency) / Math.max(1, context.windowedPartitions)));
+  // Enough windows that every worker stays busy until the end: a few windows per worker, so the
+  // tail (the last windows still paging while other workers sit idle) stays short.
+  const targetCount = Math.max(2, Math.ceil((WINDOWS_PER_WORKER * config.max_concurrency) / Math.max(1, context.windowedPartitions)));
   return planWindows(startMs, syncEndMs, { maxWindowMs: config.window_size_days * DAY_MS, minWindowMs: HOUR_MS, targetCount });
 }
 

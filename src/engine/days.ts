@@ -1,0 +1,117 @@
+/**
+ * Account-local calendar days: the Hyros account timezone (user-info `userProfile.timezone`: an
+ * offset such as "-05:00", "UTC"/"Z", or an IANA name) turned into a clock that finds local
+ * midnights, and a planner that cuts a range into one window per local day. Attribution reports are
+ * read one day per request, so each window is exactly one account-local day (the last one clamped
+ * to the sync end).
+ */
+import type { Window } from './windows.js';
+
+/** Minutes east of UTC in force at an instant. */
+export type OffsetAt = (ms: number) => number;
+
+const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
+
+/**
+ * Parses an account timezone. Returns undefined when it is none of the accepted forms: `±HH:MM`,
+ * `±HHMM`, `±HH`, `Z`, `UTC`/`GMT` (optionally followed by an offset), or an IANA zone name known to
+ * this Node.js (offset looked up per instant, so daylight-saving days are 23 or 25 hours long).
+ */
+export function parseTimezone(text: string | undefined): OffsetAt | undefined {
+  if (text === undefined) return undefined;
+  const tz = text.trim();
+  if (tz === '') return undefined;
+  const fixed = /^(?:UTC|GMT)?([+-])(\d{1,2})(?::?(\d{2}))?$/i.exec(tz);
+  if (fixed) {
+    const minutes = (fixed[1] === '-' ? -1 : 1) * (Number(fixed[2]) * 60 + Number(fixed[3] ?? '0'));
+    if (Math.abs(minutes) > 18 * 60 || Number(fixed[3] ?? '0') > 59) return undefined;
+    return () => minutes;
+  }
+  if (/^(Z|UTC|GMT|Etc\/UTC|Etc\/GMT)$/i.test(tz)) return () => 0;
+  let format: Intl.DateTimeFormat;
+  try {
+    format = new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'longOffset' });
+  } catch {
+    return undefined;
+  }
+  return (ms) => {
+    const name = format.formatToParts(new Date(ms)).find((part) => part.type === 'timeZoneName')?.value ?? 'GMT';
+    const m = /GMT([+-])(\d{2}):?(\d{2})?/.exec(name);
+    if (!m) return 0; // "GMT" alone: offset zero
+    return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3] ?? '0'));
+  };
+}
+
+const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
+
+export function formatOffset(minutes: number): string {
+  const sign = minutes < 0 ? '-' : '+';
+  const abs = Math.abs(minutes);
+  return `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
+
+/** Local-day arithmetic in one account's timezone. */
+export class DayClock {
+  constructor(readonly offsetAt: OffsetAt) {}
+
+  /** YYYY-MM-DD of the local day containing `ms`. */
+  date(ms: number): string {
+    return new Date(ms + this.offsetAt(ms) * MINUTE_MS).toISOString().slice(0, 10);
+  }
+
+  /** Local date-time with its offset, e.g. `2026-01-05T00:00:00-05:00` (whole seconds). */
+  format(ms: number): string {
+    const offset = this.offsetAt(ms);
+    return `${new Date(ms + offset * MINUTE_MS).toISOString().slice(0, 19)}${formatOffset(offset)}`;
+  }
+
+  /** The instant of local midnight starting the calendar day `y-m-d` (m 1-based; overflow rolls over). */
+  midnightOf(y: number, m: number, d: number): number {
+    const wall = Date.UTC(y, m - 1, d);
+    // The offset at midnight may differ from the offset a few hours earlier (DST): settle it.
+    let instant = wall - this.offsetAt(wall) * MINUTE_MS;
+    for (let i = 0; i < 2; i++) instant = wall - this.offsetAt(instant) * MINUTE_MS;
+    return instant;
+  }
+
+  /** Local midnight at or before `ms` (the start of its local day). */
+  dayStart(ms: number): number {
+    const [y, m, d] = this.date(ms).split('-').map(Number) as [number, number, number];
+    const start = this.midnightOf(y, m, d);
+    // A gap right at midnight can put the computed start after `ms`; step back a day then.
+    return start <= ms ? start : this.midnightOf(y, m, d - 1);
+  }
+
+  /** The local midnight after the one at `dayStartMs`. */
+  nextDayStart(dayStartMs: number): number {
+    const [y, m, d] = this.date(dayStartMs).split('-').map(Number) as [number, number, number];
+    const next = this.midnightOf(y, m, d + 1);
+    return next > dayStartMs ? next : dayStartMs + DAY_MS; // bounded progress whatever the zone data says
+  }
+
+  /** Local midnight at or after `ms`. */
+  dayStartAtOrAfter(ms: number): number {
+    const start = this.dayStart(ms);
+    return start === ms ? start : this.nextDayStart(start);
+  }
+}
+
+/** Bound on the days of one plan (100 years). */
+const MAX_DAYS = 36_600;
+
+/**
+ * One window per local day whose midnight lies in [firstDayStartMs, endMs): `[midnight, next
+ * midnight)`, the last one clamped to `endMs` and inclusive of it. `firstDayStartMs` must be a local
+ * midnight of `clock` (see DayClock.dayStart / dayStartAtOrAfter).
+ */
+export function planDayWindows(firstDayStartMs: number, endMs: number, clock: DayClock): Window[] {
+  const windows: Window[] = [];
+  for (let day = firstDayStartMs; day < endMs && windows.length < MAX_DAYS; ) {
+    const next = clock.nextDayStart(day);
+    const to = Math.min(next, endMs);
+    windows.push({ startMs: day, endMs: to, inclusiveEnd: to === endMs });
+    day = next;
+  }
+  return windows;
+}

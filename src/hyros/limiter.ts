@@ -31,7 +31,7 @@ export class RateLimiter {
   constructor(options: LimiterOptions) {
     this.perSecond = options.perSecond;
     this.perMinute = options.perMinute;
-    this.safetyMs = options.safetyMs ?? 50;
+    this.safetyMs = options.safetyMs ?? 25;
   }
 
   /** Resolves when one more request may be sent (and counts it). */
@@ -52,12 +52,12 @@ export class RateLimiter {
     if (remaining === undefined || !Number.isFinite(remaining)) return;
     const ours = this.remainingAt(nowMs);
     if (remaining >= ours) return;
-    if (remaining <= 0) {
+    if (remaining <= 0 && resetWaitMs !== undefined) {
       // The server has nothing left for us although we think we do: someone else uses the key.
-      if (resetWaitMs !== undefined) this.pauseUntil(nowMs + resetWaitMs);
+      this.pauseUntil(nowMs + resetWaitMs);
       return;
     }
-    for (let i = 0; i < ours - remaining; i++) this.sent.push(nowMs);
+    for (let i = 0; i < ours - Math.max(0, remaining); i++) this.sent.push(nowMs);
   }
 
   /** Milliseconds until the next request could go, 0 when it could go now. */

@@ -71,16 +71,16 @@ describe('RateLimiter through HyrosClient: what the server sees', () => {
     expect(maxInWindow(seenAt, 1_000)).toBe(5);
     expect(maxInWindow(seenAt, 60_000)).toBe(12);
     // The burst allowance is used (5 at once), and nothing waits longer than the windows require
-    // (+50 ms safety margin on both windows).
+    // (+25 ms safety margin on both windows).
     expect(seenAt).toEqual([
       ...Array(5).fill(0),
-      ...Array(5).fill(1_050),
-      ...Array(2).fill(2_100),
-      ...Array(5).fill(60_050),
-      ...Array(5).fill(61_100),
-      ...Array(2).fill(62_150),
-      ...Array(5).fill(120_100),
-      121_150,
+      ...Array(5).fill(1_025),
+      ...Array(2).fill(2_050),
+      ...Array(5).fill(60_025),
+      ...Array(5).fill(61_050),
+      ...Array(2).fill(62_075),
+      ...Array(5).fill(120_050),
+      121_075,
     ]);
   });
 });
@@ -164,5 +164,15 @@ describe('RateLimiter', () => {
     limiter.pauseUntil(T0 + 5_000);
     await vi.advanceTimersByTimeAsync(10_000);
     expect(out).toEqual([0, 5_000]);
+  });
+});
+
+describe('RateLimiter.observe without a reset header', () => {
+  it('a remaining of 0 with no reset counts the window as full', () => {
+    const now = Date.now();
+    const limiter = new RateLimiter({ perSecond: 4, perMinute: 1000, safetyMs: 0 });
+    limiter.observe(0, undefined, now);
+    expect(limiter.delayMs(now)).toBe(1_000);
+    expect(limiter.delayMs(now + 1_000)).toBe(0);
   });
 });

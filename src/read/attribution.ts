@@ -354,7 +354,7 @@ async function buildAttributionStream(report: AttributionReportConfig, configure
     normalize: (record) => Date.parse(record.occurred_at as string),
     explainFailure: (error) => {
       if (!(error instanceof HyrosApiError) || error.status !== 403) return undefined;
-      if (/not one of your connected client accounts/i.test(error.message)) return undefined;
+      if (/role|not one of your connected client accounts/i.test(error.message)) return undefined;
       const role = error.endpoint === undefined ? undefined : ROLE_BY_PATH[error.endpoint];
       return role ? `This report needs the "${role}" role on the API key.` : undefined;
     },

@@ -35,7 +35,8 @@ interface RunFigures {
 function runChild(script: string, args: string[]): Promise<RunFigures> {
   return new Promise((resolvePromise, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    // The connector runs as its bin (as `npx source-hyros` and the image do), so its shebang flags apply.
+    const child = script === cli ? spawn(cli, args, { stdio: ['ignore', 'pipe', 'inherit'] }) : spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
     let lines = 0;
     let records = 0;
     let peakKb = 0;

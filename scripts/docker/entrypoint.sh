@@ -41,4 +41,5 @@ case "$limit" in
     ;;
 esac
 
-exec node /airbyte/dist/src/main.js "$@"
+# Run the bin itself: its shebang carries the connector's V8 flags (see src/main.ts).
+exec /airbyte/dist/src/main.js "$@"

@@ -241,15 +241,15 @@ async function readBounded(response: Response, maxBytes: number, endpoint: strin
     throw new HyrosApiError(`${endpoint} answered with a ${declared}-byte body, over the ${maxBytes}-byte limit.`, 'system_error', response.status, endpoint);
   }
   if (!response.body) return '';
-  const decoder = new TextDecoder();
-  let text = '';
+  // Collect the raw chunks and decode once: one flat string for JSON.parse, no rope of pieces.
+  const chunks: Uint8Array[] = [];
   let bytes = 0;
   for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
     bytes += chunk.byteLength;
     if (bytes > maxBytes) {
       throw new HyrosApiError(`${endpoint} answered with a body over the ${maxBytes}-byte limit.`, 'system_error', response.status, endpoint);
     }
-    text += decoder.decode(chunk, { stream: true });
+    chunks.push(chunk);
   }
-  return text + decoder.decode();
+  return Buffer.concat(chunks, bytes).toString('utf8');
 }

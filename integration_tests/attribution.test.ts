@@ -184,9 +184,10 @@ describe('attribution reports and agency accounts (built CLI + sandbox)', () => 
         accounts: { c1: { occurred_at: '2026-01-10T00:00:00Z' }, c2: { occurred_at: '2026-01-10T00:00:00Z' }, c3: { occurred_at: '2026-01-10T00:00:00Z' } },
       });
     }
-    // All accounts share the key's one limiter (20/s here): the sandbox never saw more, and never answered 429.
+    // All accounts share the key's one limiter (20/s here, under the sandbox's 30/s): three limiters
+    // of 20/s would have run into the sandbox's limit with this many requests at 8 concurrent.
+    expect(sb.stats().requests).toBeGreaterThan(60);
     expect(sb.stats().rateLimited).toBe(0);
-    expect(sb.stats().maxPerSecond).toBeLessThanOrEqual(21);
     expect(sb.stats().status['400'] ?? 0).toBe(0);
   });
 

@@ -105,13 +105,13 @@ export class HyrosClient {
     let attempt = 0;
     let rateLimitWaited = 0;
     for (;;) {
-      await limiter.acquire();
+      const sentAtMs = await limiter.acquire();
       context.observer?.onRequest?.();
       const { classification, headers } = await this.attempt(path, params, context, endpoint, hadPageId);
       const now = Date.now();
       if (headers) {
         const remaining = headers.get('x-ratelimit-remaining');
-        limiter.observe(remaining === null ? undefined : Number(remaining), parseResetWaitMs(headers.get('x-ratelimit-reset'), now), now);
+        limiter.observe(remaining === null ? undefined : Number(remaining), parseResetWaitMs(headers.get('x-ratelimit-reset'), now), sentAtMs, now);
       }
       switch (classification.action) {
         case 'ok':

@@ -17,6 +17,7 @@ export interface LimiterOptions {
 
 const SECOND = 1000;
 const MINUTE = 60_000;
+const OBSERVE_SLACK_MS = 250;
 
 export class RateLimiter {
   private readonly perSecond: number;
@@ -25,7 +26,7 @@ export class RateLimiter {
   /** Send times of the last minute, oldest first. */
   private sent: number[] = [];
   private pausedUntil = 0;
-  private readonly waiters: Array<() => void> = [];
+  private readonly waiters: Array<(grantedAtMs: number) => void> = [];
   private timer: NodeJS.Timeout | undefined;
 
   constructor(options: LimiterOptions) {
@@ -34,8 +35,8 @@ export class RateLimiter {
     this.safetyMs = options.safetyMs ?? 25;
   }
 
-  /** Resolves when one more request may be sent (and counts it). */
-  acquire(): Promise<void> {
+  /** Resolves, with the grant time, when one more request may be sent (and counts it). */
+  acquire(): Promise<number> {
     return new Promise((resolve) => {
       this.waiters.push(resolve);
       this.pump();
@@ -47,11 +48,16 @@ export class RateLimiter {
     if (untilMs > this.pausedUntil) this.pausedUntil = untilMs;
   }
 
-  /** Feed back the server's rate-limit headers of a response received at `nowMs`. */
-  observe(remaining: number | undefined, resetWaitMs: number | undefined, nowMs: number = Date.now()): void {
+  /**
+   * Feed back the server's rate-limit headers. They describe the server's count when it received
+   * the request, so they are compared with our count at the moment that request was sent
+   * (`sentAtMs`), not with now: by the time a response arrives, slots of our own have freed up.
+   */
+  observe(remaining: number | undefined, resetWaitMs: number | undefined, sentAtMs: number, nowMs: number = Date.now()): void {
     if (remaining === undefined || !Number.isFinite(remaining)) return;
-    const ours = this.remainingAt(nowMs);
-    if (remaining >= ours) return;
+    const ours = this.remainingAt(sentAtMs, nowMs);
+    // Two requests of slack: the server and we may count requests on either side of an edge.
+    if (remaining >= ours - 2) return;
     if (remaining <= 0 && resetWaitMs !== undefined) {
       // The server has nothing left for us although we think we do: someone else uses the key.
       this.pauseUntil(nowMs + resetWaitMs);
@@ -78,11 +84,22 @@ export class RateLimiter {
     return wait;
   }
 
-  private remainingAt(nowMs: number): number {
+  /** What we believed was left right after the request sent at `atMs` (it counted itself). */
+  private remainingAt(atMs: number, nowMs: number): number {
     this.prune(nowMs);
     let inSecond = 0;
-    for (let i = this.sent.length - 1; i >= 0 && (this.sent[i] as number) > nowMs - SECOND; i--) inSecond++;
-    return Math.min(this.perSecond - inSecond, this.perMinute - this.sent.length);
+    let inMinute = 0;
+    for (let i = this.sent.length - 1; i >= 0; i--) {
+      const t = this.sent[i] as number;
+      if (t > atMs) continue;
+      // Windows widened generously: a request granted here may reach the server tens of
+      // milliseconds later (the event loop was parsing a page), so it can still sit in the
+      // server's window. Only a clear excess means another client uses the key.
+      if (t <= atMs - MINUTE - OBSERVE_SLACK_MS) break;
+      inMinute++;
+      if (t > atMs - SECOND - OBSERVE_SLACK_MS) inSecond++;
+    }
+    return Math.min(this.perSecond - inSecond, this.perMinute - inMinute);
   }
 
   private prune(nowMs: number): void {
@@ -105,7 +122,7 @@ export class RateLimiter {
         return;
       }
       this.sent.push(now);
-      (this.waiters.shift() as () => void)();
+      (this.waiters.shift() as (grantedAtMs: number) => void)(now);
     }
   }
 }

@@ -45,7 +45,9 @@ export function partitionWindows(context: PlanContext, startFloorMs: number, cur
   const startMs = cursorMs === undefined ? startFloorMs : Math.max(startFloorMs, cursorMs - lookbackDays * DAY_MS);
   // Enough windows that every worker stays busy until the end: a few windows per worker, so the
   // tail (the last windows still paging while other workers sit idle) stays short.
-  const targetCount = Math.max(2, Math.ceil((WINDOWS_PER_WORKER * config.max_concurrency) / Math.max(1, context.windowedPartitions)));
+  // A single worker gains nothing from splitting: it reads windows of the largest size.
+  const targetCount =
+    config.max_concurrency === 1 ? 1 : Math.max(2, Math.ceil((WINDOWS_PER_WORKER * config.max_concurrency) / Math.max(1, context.windowedPartitions)));
   return planWindows(startMs, syncEndMs, { maxWindowMs: config.window_size_days * DAY_MS, minWindowMs: HOUR_MS, targetCount });
 }
 

@@ -26,21 +26,22 @@ afterEach(() => {
 
 const START = ms('2026-01-01T00:00:00Z');
 const END = ms('2026-01-05T00:00:00Z');
-const HALF_DAY = 43_200_000;
-// max_concurrency 4 over one 4-day stream: about 2 × 4 windows → eight 12-hour windows.
+const WINDOW_MS = 4 * 3_600_000;
+const WINDOWS = 24;
+// max_concurrency 4 over one 4-day stream: 6 windows per worker → twenty-four 4-hour windows.
 const config = { start_date: '2026-01-01', end_date: '2026-01-05', max_concurrency: 4, window_size_days: 1, page_size: 2 };
-const windowIndex = (fromMs: number) => Math.round((fromMs - START) / HALF_DAY);
+const windowIndex = (fromMs: number) => Math.round((fromMs - START) / WINDOW_MS);
 
-/** Three leads per 12 h window, the first exactly at the window start. */
+/** Three leads per 4 h window, the first exactly at the window start. */
 function leadsPerWindow(): FakeRecord[] {
   const records: FakeRecord[] = [];
-  for (let w = 0; w < 8; w++) {
-    for (const offsetMin of [0, 61, 359]) records.push(lead(`w${w}-${offsetMin}`, iso(START + w * HALF_DAY + offsetMin * 60_000)));
+  for (let w = 0; w < WINDOWS; w++) {
+    for (const offsetMin of [0, 61, 239]) records.push(lead(`w${w}-${offsetMin}`, iso(START + w * WINDOW_MS + offsetMin * 60_000)));
   }
   return records;
 }
 
-const windowOf = (id: string) => Number(/^w(\d)/.exec(id)?.[1]);
+const windowOf = (id: string) => Number(/^w(\d+)/.exec(id)?.[1]);
 
 /** Indexes (in the message list) of the leads records of window `w`. */
 function recordPositions(messages: Msg[], predicate: (id: string) => boolean): number[] {
@@ -57,10 +58,10 @@ describe('out-of-order window completion', () => {
     const fake = new FakeHyros();
     const records = leadsPerWindow();
     // Window 0 is slow; the later a window, the faster it answers.
-    fake.serve('leads', records, { delayMs: (from) => (windowIndex(from) === 0 ? 250 : (8 - windowIndex(from)) * 4) });
+    fake.serve('leads', records, { delayMs: (from) => (windowIndex(from) === 0 ? 800 : (WINDOWS - windowIndex(from)) * 2) });
     const out = await read({ config, streams: ['leads'] });
     expect(out.code).toBe(0);
-    expect(fake.windows('leads')).toHaveLength(8);
+    expect(fake.windows('leads')).toHaveLength(WINDOWS);
     expect(idsOf(out.messages, 'leads').sort()).toEqual(records.map((r) => r.id).sort());
 
     const slow = recordPositions(out.messages, (id) => windowOf(id) === 0);
@@ -70,18 +71,18 @@ describe('out-of-order window completion', () => {
     // No checkpoint until window 0 has been emitted; then one state covers everything.
     const states = statesOf(out.messages, 'leads');
     for (const [position] of statePositions(out.messages)) expect(position).toBeGreaterThan(Math.max(...slow));
-    expect(states.map((s) => [s.stream.stream_state.occurred_at, s.sourceStats.recordCount])).toEqual([['2026-01-05T00:00:00Z', 24]]);
+    expect(states.map((s) => [s.stream.stream_state.occurred_at, s.sourceStats.recordCount])).toEqual([['2026-01-05T00:00:00Z', 3 * WINDOWS]]);
     assertCheckpointContract(out.messages, 'leads', records, END);
   });
 
   it('advances over the finished windows before a slow middle one, never past it until it lands', async () => {
     const fake = new FakeHyros();
     const records = leadsPerWindow();
-    const delays = [5, 20, 300, 40, 40, 40, 40, 40];
-    fake.serve('leads', records, { delayMs: (from) => delays[windowIndex(from)] ?? 0 });
+    const delays = [5, 20, 300];
+    fake.serve('leads', records, { delayMs: (from) => delays[windowIndex(from)] ?? 40 });
     const out = await read({ config, streams: ['leads'] });
     expect(out.code).toBe(0);
-    const slowStart = START + 2 * HALF_DAY;
+    const slowStart = START + 2 * WINDOW_MS;
     const slow = recordPositions(out.messages, (id) => windowOf(id) === 2);
     const later = recordPositions(out.messages, (id) => windowOf(id) > 2);
     expect(Math.min(...later)).toBeLessThan(Math.min(...slow));
@@ -108,7 +109,7 @@ describe('out-of-order window completion', () => {
     expect(out.code).toBe(1);
     expect(statusesOf(out.messages, 'leads')).toEqual(['STARTED', 'RUNNING', 'INCOMPLETE']);
     const states = statesOf(out.messages, 'leads');
-    const failedStart = START + 3 * HALF_DAY;
+    const failedStart = START + 3 * WINDOW_MS;
     expect(states.length).toBeGreaterThan(0);
     for (const state of states) expect(ms(state.stream.stream_state.occurred_at)).toBeLessThanOrEqual(failedStart);
     expect(states.at(-1)?.stream.stream_state).toEqual({ occurred_at: iso(failedStart) });

@@ -211,6 +211,13 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   });
 
   // ---------- endpoint handlers ----------
+  /** The offset a request's pageId stands for (0 without one), or the 400 for an unknown/rebound one. */
+  function pageOffset(p: URLSearchParams, scope: string): number | Reply {
+    const pageId = p.get('pageId');
+    if (pageId === null) return 0;
+    return pages.resolve(pageId, scope) ?? error(400, 'Invalid pageId');
+  }
+
   const creationTime = (r: Row): number => r.t;
 
   /** The rows with from ≤ t ≤ to of an array sorted by t descending. */
@@ -263,13 +270,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       rows = f;
     }
     const scope = `${path}|${accountId}|${canonicalParams(p)}`;
-    let offset = 0;
-    const pageId = p.get('pageId');
-    if (pageId !== null) {
-      const o = pages.resolve(pageId, scope);
-      if (o === null) return error(400, 'Invalid pageId');
-      offset = o;
-    }
+    const offset = pageOffset(p, scope);
+    if (typeof offset !== 'number') return offset;
     const slice = rows.slice(offset, offset + pageSize);
     const body: Record<string, unknown> = { result: slice.map((r) => r.rec) };
     if (offset + pageSize < rows.length) body.nextPageId = pages.issue(scope, offset + pageSize);
@@ -313,13 +315,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     const pageSize = parsePageSize(p, 100);
     if (pageSize === null) return error(400, 'Page size must be between 1 and 250');
     const scope = `/attribution|${accountId}|${canonicalParams(p)}`;
-    let offset = 0;
-    const pageId = p.get('pageId');
-    if (pageId !== null) {
-      const o = pages.resolve(pageId, scope);
-      if (o === null) return error(400, 'Invalid pageId');
-      offset = o;
-    }
+    const offset = pageOffset(p, scope);
+    if (typeof offset !== 'number') return offset;
     const ids = q.ids.slice(offset, offset + pageSize);
     const busy = ids.find((id) => locks.has(`${accountId}|${id}`));
     if (busy !== undefined) return error(400, `Already processing a request for id: ${busy}`);

@@ -80,7 +80,13 @@ describe('attribution reports and agency accounts (built CLI + sandbox)', () => 
   function assertCountsAndStatuses(result: CliResult, streams: string[]): void {
     expect(result.code, result.stderr).toBe(0);
     for (const stream of streams) {
-      expect(statusesOf(result.messages, stream), stream).toEqual(['STARTED', 'RUNNING', 'COMPLETE']);
+      // CAT's rule: STARTED first, COMPLETE last, only RUNNING between (a 429 on a loaded machine
+      // legitimately adds a RUNNING with reason RATE_LIMITED).
+      const statuses = statusesOf(result.messages, stream);
+      expect(statuses[0], stream).toBe('STARTED');
+      expect(statuses.at(-1), stream).toBe('COMPLETE');
+      expect(statuses.slice(1, -1).length, stream).toBeGreaterThan(0);
+      expect(new Set(statuses.slice(1, -1)), stream).toEqual(new Set(['RUNNING']));
       const counted = statesOf(result.messages, stream).reduce((sum, s) => sum + (s.sourceStats.recordCount as number), 0);
       expect(counted, stream).toBe(recordsOf(result.messages, stream).length);
     }

@@ -92,7 +92,10 @@ export function expectNoKey(...things: unknown[]): void {
  * them) until `condition` holds; bounded.
  */
 export async function until(condition: () => boolean, what = 'condition'): Promise<void> {
-  for (let i = 0; i < 500 && !condition(); i++) {
+  // Bounded in real time (performance.now is not faked), not only in turns: on a loaded machine
+  // the first fetch of a worker takes many event-loop turns.
+  const deadline = performance.now() + 10_000;
+  for (let i = 0; i < 1_000_000 && !condition() && performance.now() < deadline; i++) {
     await new Promise((resolve) => setImmediate(resolve));
     // Zero-delay timers (nock uses them) run without moving the fake clock.
     if (vi.isFakeTimers()) await vi.advanceTimersByTimeAsync(0);

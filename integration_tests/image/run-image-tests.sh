@@ -24,6 +24,9 @@ if [ "${SKIP_IMAGE_BUILD:-0}" != "1" ]; then
   start=$(date +%s)
   docker build --network host -t "$SOURCE_HYROS_IMAGE" . >&2
   log "image built in $(( $(date +%s) - start ))s; size $(docker image inspect --format '{{.Size}}' "$SOURCE_HYROS_IMAGE" | awk '{printf "%.1f MB", $1/1000000}')"
+  # The vfs storage driver copies every layer in full: drop the untagged leftovers of earlier
+  # builds (about 0.5-1 GB each) so repeated CI runs on one machine do not fill its disk.
+  docker image prune -f >/dev/null 2>&1 || true
 fi
 
 exec npx vitest run --config integration_tests/image/vitest.config.ts "$@"

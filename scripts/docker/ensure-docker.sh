@@ -39,8 +39,13 @@ if ! command -v docker >/dev/null 2>&1; then
   exit 1
 fi
 
-if ! pgrep -x dockerd >/dev/null 2>&1; then
+# A dockerd that was killed may linger as a zombie until its parent reaps it: only a live one counts.
+dockerd_alive() { ps -C dockerd -o stat= 2>/dev/null | grep -qv '^Z'; }
+
+if ! dockerd_alive; then
   log "starting dockerd (log: $DOCKERD_LOG)"
+  # A pid file left by a killed daemon would stop the new one from starting.
+  rm -f /var/run/docker.pid
   mkdir -p "$(dirname "$DOCKERD_LOG")"
   nohup dockerd --storage-driver=vfs --iptables=false --ip6tables=false --bridge=none \
     >>"$DOCKERD_LOG" 2>&1 </dev/null &

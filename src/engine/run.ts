@@ -50,7 +50,7 @@ export async function runStreams(streams: readonly EngineStream[], options: RunO
       } catch (error) {
         task.run.failTask(error);
         // A rejected key fails every stream: no point hammering Hyros with it.
-        if (error instanceof HyrosApiError && error.status === 401) for (const run of runs) run.fail(error);
+        if (error instanceof HyrosApiError && error.keyRejected) for (const run of runs) run.fail(error);
       }
       finishIfDone(task.run);
       await writer.ready();

@@ -9,7 +9,7 @@ export type Classification =
   | { action: 'retry'; reason: string; minDelayMs?: number }
   | { action: 'rate_limited'; reason: string }
   | { action: 'reset_pagination'; reason: string }
-  | { action: 'fail'; failureType: FailureType; message: string; status?: number };
+  | { action: 'fail'; failureType: FailureType; message: string; status?: number; keyRejected?: boolean };
 
 export interface HttpOutcome {
   status: number;
@@ -64,8 +64,17 @@ export function classifyResponse(outcome: HttpOutcome): Classification {
   const said = apiMessage ? `: ${apiMessage}` : '';
   if (status === 429) return { action: 'rate_limited', reason: `HTTP 429${said}` };
   if (status === 408 || status >= 500) return { action: 'retry', reason: `HTTP ${status}${said}` };
-  if (status === 401 || /api key not valid/i.test(apiMessage)) {
-    return { action: 'fail', failureType: 'config_error', status, message: `Hyros rejected the API key (HTTP ${status}${said}). ${KEY_HINT}` };
+  if (/api key not valid/i.test(apiMessage)) {
+    return { action: 'fail', failureType: 'config_error', status, keyRejected: true, message: `Hyros rejected the API key (HTTP ${status}${said}). ${KEY_HINT}` };
+  }
+  if (status === 401) {
+    // A bare 401 is also how older Hyros versions answered a key that lacks the endpoint's role.
+    return {
+      action: 'fail',
+      failureType: 'config_error',
+      status,
+      message: `Hyros answered HTTP 401${said} for ${endpoint}: the API key is missing or invalid, or lacks the role this endpoint needs. Check the key and its roles under Settings → API in Hyros.`,
+    };
   }
   if (status === 403) {
     const role = /missing role:?\s*([\w -]+)/i.exec(apiMessage)?.[1]?.trim();

@@ -69,7 +69,14 @@ export class PaginationResetError extends Error {
 }
 
 export class HyrosApiError extends ConnectorError {
-  constructor(message: string, failureType: ConnectorError['failureType'], readonly status: number | undefined, readonly endpoint: string) {
+  constructor(
+    message: string,
+    failureType: ConnectorError['failureType'],
+    readonly status: number | undefined,
+    readonly endpoint: string,
+    /** Hyros said the key itself is not valid: no request with it can succeed. */
+    readonly keyRejected = false,
+  ) {
     super(message, failureType, { internalMessage: `${endpoint}${status === undefined ? '' : ` → HTTP ${status}`}` });
     this.name = 'HyrosApiError';
   }
@@ -117,7 +124,7 @@ export class HyrosClient {
         case 'ok':
           return classification.body;
         case 'fail':
-          throw new HyrosApiError(classification.message, classification.failureType, classification.status, endpoint);
+          throw new HyrosApiError(classification.message, classification.failureType, classification.status, endpoint, classification.keyRejected);
         case 'reset_pagination':
           throw new PaginationResetError(endpoint, classification.reason);
         case 'rate_limited': {

@@ -279,3 +279,31 @@ describe('statuses, failures and every stream checkpoints', () => {
     assertCheckpointContract(out.messages, 'leads', leads, ms('2026-01-03T00:00:00Z'));
   });
 });
+
+describe('401 answers', () => {
+  it('a bare 401 (older Hyros: key lacks the role) fails only its stream; "Api key not valid" fails every stream', async () => {
+    const bare = new FakeHyros();
+    bare.serve('leads', [lead('l1', '2026-01-01T10:00:00Z')]);
+    bare.serve('calls', [], { failWith: { status: 401, body: { message: ['Unauthorized'] } } });
+    const one = await read({ config: { start_date: '2026-01-01', end_date: '2026-01-03', max_concurrency: 1 }, streams: ['leads', 'calls'] });
+    expect(one.code).toBe(1);
+    expect(statusesOf(one.messages, 'leads')).toEqual(['STARTED', 'RUNNING', 'COMPLETE']);
+    expect(statusesOf(one.messages, 'calls')).toEqual(['STARTED', 'INCOMPLETE']);
+    const callsError = one.messages.find((m) => m.type === 'TRACE' && m.trace.type === 'ERROR')?.trace.error;
+    expect(callsError?.message).toBe(
+      'Stream calls failed: Hyros answered HTTP 401: Unauthorized for GET /calls: the API key is missing or invalid, or lacks the role this endpoint needs. Check the key and its roles under Settings → API in Hyros.',
+    );
+    nock.cleanAll();
+
+    const rejected = new FakeHyros();
+    rejected.serve('leads', [lead('l1', '2026-01-01T10:00:00Z')], { delayMs: () => 200 });
+    rejected.serve('calls', [], { failWith: { status: 401, body: { result: 'ERROR', message: ['Api key not valid'] } } });
+    const all = await read({ config: { start_date: '2026-01-01', end_date: '2026-01-03', max_concurrency: 2 }, streams: ['leads', 'calls'] });
+    expect(all.code).toBe(1);
+    expect(statusesOf(all.messages, 'leads').at(-1)).toBe('INCOMPLETE');
+    expect(statusesOf(all.messages, 'calls').at(-1)).toBe('INCOMPLETE');
+    const errors = all.messages.filter((m) => m.type === 'TRACE' && m.trace.type === 'ERROR').map((m) => m.trace.error);
+    expect(errors.map((e) => e.stream_descriptor.name).sort()).toEqual(['calls', 'leads']);
+    for (const e of errors) expect(e.message).toContain('Hyros rejected the API key (HTTP 401: Api key not valid)');
+  });
+});

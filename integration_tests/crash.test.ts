@@ -24,27 +24,33 @@ afterAll(async () => {
   files.cleanup();
 });
 
+/** Runs `read` and SIGKILLs it once `killAfter` records came out; returns the run and the states seen before. */
+async function readUntilKilled(config: string, catalog: string, killAfter: number) {
+  let seen = 0;
+  let killed = false;
+  const statesBeforeKill: Json[] = [];
+  const first = await runCli(['read', '--config', config, '--catalog', catalog], {
+    timeoutMs: 60_000,
+    onLine: (line, child) => {
+      if (killed || line === '') return;
+      const message = JSON.parse(line) as Json;
+      if (message.type === 'STATE') statesBeforeKill.push(message.state);
+      if (message.type === 'RECORD' && ++seen >= killAfter) {
+        killed = true;
+        child.kill('SIGKILL');
+      }
+    },
+  });
+  return { first, statesBeforeKill };
+}
+
 describe('crash and resume', () => {
   it('SIGKILL after ~40% of the records, resume from the last states seen: nothing lost, only the rest re-read', async () => {
     const config = files.write('config.json', sandboxConfig(sandbox.baseUrl, { max_concurrency: 4, page_size: 100, window_size_days: 5, lookback_window_days: 0 }));
     const catalog = files.write('catalog.json', catalogFor([...STREAMS]));
     const total = STREAMS.length * COUNT;
 
-    let seen = 0;
-    let killed = false;
-    const statesBeforeKill: Json[] = [];
-    const first = await runCli(['read', '--config', config, '--catalog', catalog], {
-      timeoutMs: 60_000,
-      onLine: (line, child) => {
-        if (killed || line === '') return;
-        const message = JSON.parse(line) as Json;
-        if (message.type === 'STATE') statesBeforeKill.push(message.state);
-        if (message.type === 'RECORD' && ++seen >= total * KILL_AT) {
-          killed = true;
-          child.kill('SIGKILL');
-        }
-      },
-    });
+    const { first, statesBeforeKill } = await readUntilKilled(config, catalog, total * KILL_AT);
     expect(first.signal).toBe('SIGKILL');
     expect(recordsOf(first.messages).length).toBeLessThan(total);
     for (const stream of STREAMS) expect(statusesOf(first.messages, stream)).not.toContain('COMPLETE');
@@ -84,21 +90,7 @@ describe('crash and resume', () => {
     const windowDays = 5;
     const config = files.write('config-seq.json', sandboxConfig(sandbox.baseUrl, { max_concurrency: 1, page_size: 100, window_size_days: windowDays, lookback_window_days: 0 }));
     const catalog = files.write('catalog-seq.json', catalogFor(['leads']));
-    let seen = 0;
-    let killed = false;
-    const statesBeforeKill: Json[] = [];
-    const first = await runCli(['read', '--config', config, '--catalog', catalog], {
-      timeoutMs: 60_000,
-      onLine: (line, child) => {
-        if (killed || line === '') return;
-        const message = JSON.parse(line) as Json;
-        if (message.type === 'STATE') statesBeforeKill.push(message.state);
-        if (message.type === 'RECORD' && ++seen >= COUNT * KILL_AT) {
-          killed = true;
-          child.kill('SIGKILL');
-        }
-      },
-    });
+    const { first, statesBeforeKill } = await readUntilKilled(config, catalog, COUNT * KILL_AT);
     expect(first.signal).toBe('SIGKILL');
     const saved = stateForNextRead(statesBeforeKill);
     const cursor = Date.parse(saved[0]?.stream.stream_state.occurred_at as string);

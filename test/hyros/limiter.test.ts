@@ -1,20 +1,12 @@
 /** RateLimiter: sliding per-second and per-minute windows, FIFO, server feedback, pauses. Fake timers. */
 import nock from 'nock';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { RateLimiter } from '../../src/hyros/limiter.js';
-import { BASE_PATH, ORIGIN, RecordingObserver, makeClient, until } from './support.js';
+import { BASE_PATH, ORIGIN, RecordingObserver, makeClient, until, useFakeClockAndStrictNock } from './support.js';
 
 const T0 = Date.parse('2026-03-01T12:00:00.000Z');
 
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: T0 });
-});
-afterEach(() => {
-  vi.useRealTimers();
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-});
+useFakeClockAndStrictNock(T0);
 
 /** Largest number of times within any window [t, t + windowMs). */
 function maxInWindow(times: number[], windowMs: number): number {

@@ -3,11 +3,11 @@
  * retry backoff as the observer sees it, and the backoff arithmetic itself. Fake timers: no real waits.
  */
 import nock from 'nock';
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { backoffDelayMs, parseResetWaitMs, parseRetryAfterMs } from '../../src/hyros/backoff.js';
 import { HyrosApiError } from '../../src/hyros/client.js';
 import { RateLimiter } from '../../src/hyros/limiter.js';
-import { BASE_PATH, ORIGIN, RecordingObserver, expectNoKey, makeClient, rejectionOf, until } from './support.js';
+import { BASE_PATH, ORIGIN, RecordingObserver, expectNoKey, makeClient, rejectionOf, until, useFakeClockAndStrictNock } from './support.js';
 
 const json = { 'Content-Type': 'application/json' };
 const LEADS = `${BASE_PATH}leads`;
@@ -17,15 +17,7 @@ const TOO_MANY = JSON.stringify({ result: 'ERROR', message: ['Number of API requ
 beforeAll(() => {
   nock.disableNetConnect();
 });
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: T0 });
-});
-afterEach(() => {
-  vi.useRealTimers();
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-});
+useFakeClockAndStrictNock(T0);
 
 /** A client whose request timeout never fires while fake time is advanced. */
 const client = (random: () => number, extra: Parameters<typeof makeClient>[0] = {}) =>

@@ -221,6 +221,26 @@ describe('attribution reports and agency accounts (built CLI + sandbox)', () => 
     expect(state.occurred_at).toBe('2026-01-12T00:00:00Z');
   });
 
+  it('a level without an id list (facebook_campaign) is read per ad account with isAdAccountId', async () => {
+    const report = { name: 'campaigns', level: 'facebook_campaign', fields: ['sales', 'cost'], lookback_window_days: 1 };
+    const result = await cli('read', config({ end_date: '2026-01-04', attribution_reports: [report] }), ['attribution_campaigns']);
+    assertCountsAndStatuses(result, ['attribution_campaigns']);
+    // Hyros answers with every entity of each Facebook ad account; the sandbox's are its sources.
+    const facebookAccounts = new Set(sb.records('ad_accounts').filter((a) => a.type === 'FACEBOOK').map((a) => a.id as string));
+    const entities = sb
+      .records('sources')
+      .map((s) => s.adSource as { adSourceId: string; adAccountId: string })
+      .filter((ad) => facebookAccounts.has(ad.adAccountId))
+      .map((ad) => ad.adSourceId)
+      .sort();
+    expect(entities.length).toBeGreaterThan(0);
+    const records = recordsOf(result.messages, 'attribution_campaigns');
+    for (const date of dates('2026-01-01', '2026-01-03')) {
+      expect(records.filter((r) => r.data.date === date).map((r) => r.data.id as string).sort(), date).toEqual(entities);
+    }
+    expect(records.every((r) => r.data.level === 'facebook_campaign' && Number.isInteger(r.data.sales))).toBe(true);
+  });
+
   it('check fails naming a client account that is not connected', async () => {
     const result = await cli('check', config({ account_ids: ['c1', 'acme-007'] }));
     expect(result.code).toBe(0);

@@ -321,6 +321,23 @@ describe('attribution', () => {
     expect('nextPageId' in p2.body).toBe(false);
   });
 
+  it('isAdAccountId=true: one ad account id in, one row per source of that account out', async () => {
+    const accounts = (await get(sb, '/ad-accounts')).body.result;
+    const account = accounts[0]!.id as string;
+    const sources = (await get(sb, '/sources?pageSize=250')).body.result
+      .map((x) => x.adSource as { adSourceId: string; adAccountId: string })
+      .filter((ad) => ad.adAccountId === account)
+      .map((ad) => ad.adSourceId);
+    expect(sources.length).toBeGreaterThan(0);
+    const r = await get(sb, q(account, '&isAdAccountId=true'));
+    expect(r.res.status).toBe(200);
+    expect(r.body.result.map((x) => x.id)).toEqual(sources);
+    const two = await get(sb, q(`${account},123`, '&isAdAccountId=true'));
+    expect(two.body).toEqual({ result: 'ERROR', message: ['Your request contains more than one ad account id'] });
+    const segmented = await get(sb, q(account, '&isAdAccountId=true&timeGroupingOption=day'));
+    expect(segmented.res.status).toBe(400);
+  });
+
   it('locks ids while a request is in flight', async () => {
     const [x, y] = await Promise.all([get(sb, q('900,901')), get(sb, q('901,902'))]);
     const statuses = [x.res.status, y.res.status].sort();

@@ -317,10 +317,22 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     const scope = `/attribution|${accountId}|${canonicalParams(p)}`;
     const offset = pageOffset(p, scope);
     if (typeof offset !== 'number') return offset;
-    const ids = q.ids.slice(offset, offset + pageSize);
-    const busy = ids.find((id) => locks.has(`${accountId}|${id}`));
+    // isAdAccountId=true: `ids` is one ad account, and the rows are every source of that account
+    // (hyros-attribution.md §1.1; segmented reports are refused in that mode, §1.5).
+    let allIds = q.ids;
+    if (p.get('isAdAccountId') === 'true') {
+      if (q.ids.length !== 1) return error(400, 'Your request contains more than one ad account id');
+      const grouping = (p.get('timeGroupingOption') ?? 'source_link').toLowerCase();
+      if (grouping !== 'source_link') return error(400, 'Invalid configuration: segmented reports are not supported when isAdAccount is enabled');
+      allIds = data.rows.sources
+        .map((s) => s.rec.adSource as Record<string, unknown> | null)
+        .filter((ad): ad is Record<string, unknown> => ad !== null && String(ad.adAccountId) === q.ids[0])
+        .map((ad) => String(ad.adSourceId));
+    }
+    const ids = allIds.slice(offset, offset + pageSize);
+    const busy = [...ids, ...(allIds === q.ids ? [] : q.ids)].find((id) => locks.has(`${accountId}|${id}`));
     if (busy !== undefined) return error(400, `Already processing a request for id: ${busy}`);
-    const lockKeys = ids.map((id) => `${accountId}|${id}`);
+    const lockKeys = [...ids, ...(allIds === q.ids ? [] : q.ids)].map((id) => `${accountId}|${id}`);
     for (const k of lockKeys) locks.add(k);
     const names = new Map<string, { name: string; parent: string }>();
     for (const s of data.rows.sources) {
@@ -335,7 +347,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     const body: Record<string, unknown> = {
       result: ids.map((id) => attributionRow(`${seed}|${accountId}`, q, id, days, names)),
     };
-    if (offset + pageSize < q.ids.length) body.nextPageId = pages.issue(scope, offset + pageSize);
+    if (offset + pageSize < allIds.length) body.nextPageId = pages.issue(scope, offset + pageSize);
     body.request_id = requestId();
     return { ...json(200, body), release: () => { for (const k of lockKeys) locks.delete(k); } };
   }

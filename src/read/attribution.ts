@@ -4,7 +4,8 @@
  *
  * Plan per account: the timezone from GET /user-info gives the local days (one window each, from
  * start_date or the saved cursor minus the report's lookback), and the ids come from GET /ads (ad
- * levels) or GET /sources (every other level), filtered to the level's platform. Both are fetched
+ * levels), GET /sources (source-link levels) or GET /ad-accounts (the other levels, one account per
+ * request with isAdAccountId=true), filtered to the level's platform. Both are fetched
  * once per account and shared by all reports of the run. Per window: the ids in batches (≤ 50 and a
  * bounded URL), one paginated GET /attribution per batch covering exactly that local day. Hyros
  * refuses ("Already processing a request for id") a request touching an id that another request is
@@ -76,10 +77,35 @@ export function attributionStreams(config: ResolvedConfig): SourceStream[] {
 // ---------------------------------------------------------------------------------------------
 // ids
 
-/** Where a level's ids come from (hyros-attribution.md §1.4) and the platform they must belong to. */
-export function idSource(level: string): { path: 'ads' | 'sources'; platform: string } {
+/** Levels whose entities /sources lists as `adSource.adSourceId` (hyros-attribution.md §1.4). */
+const SOURCE_LINK_LEVELS = new Set(['facebook_adset', 'google_campaign', 'tiktok_adgroup', 'snapchat_adsquad', 'linkedin_campaign']);
+
+export interface IdSource {
+  /** GET path the ids come from: ads (ad levels), sources (source-link levels), or ad accounts. */
+  path: 'ads' | 'sources' | 'ad-accounts';
+  /** Platform the ids must belong to (`adSource.platform`, or the ad account's `type`). */
+  platform: string;
+}
+
+/**
+ * Where a level's ids come from (hyros-attribution.md §1.4): ad ids from /ads, source-link ids from
+ * /sources, and for the other levels (campaigns of Facebook, Google v2 ad groups, …), whose ids no
+ * read endpoint lists, one ad account per request with `isAdAccountId=true`, which makes Hyros
+ * report every entity of that account at the level.
+ */
+export function idSource(level: string): IdSource {
   const platform = (level.split('_')[0] ?? level).toUpperCase();
-  return { path: /_ad$/.test(level) ? 'ads' : 'sources', platform };
+  if (/_ad$/.test(level)) return { path: 'ads', platform };
+  return { path: SOURCE_LINK_LEVELS.has(level) ? 'sources' : 'ad-accounts', platform };
+}
+
+/** The ids on the platform in one page of /ads, /sources or /ad-accounts, in order. */
+export function idsOnPlatform(records: ReadonlyArray<Record<string, unknown>>, source: IdSource): string[] {
+  if (source.path !== 'ad-accounts') return adSourceIds(records, source.platform);
+  return records
+    .filter((account) => typeof account.type === 'string' && account.type.toUpperCase().startsWith(source.platform))
+    .map((account) => String(account.id))
+    .filter((id) => id !== '' && id !== 'undefined');
 }
 
 /** The `adSource.adSourceId` values of one page of /ads or /sources on the platform, in order. */
@@ -230,16 +256,16 @@ function accountClock(context: PlanContext, accountId: string | undefined): Prom
 }
 
 /** The ids of a level's platform for one account, fetched once per account and kind per run. */
-function accountIds(context: PlanContext, accountId: string | undefined, path: 'ads' | 'sources', platform: string): Promise<string[]> {
+function accountIds(context: PlanContext, accountId: string | undefined, source: IdSource): Promise<string[]> {
   const cache = shared(context).ids;
-  const key = `${accountKey(accountId)}|${path}|${platform}`;
+  const key = `${accountKey(accountId)}|${source.path}|${source.platform}`;
   let ids = cache.get(key);
   if (!ids) {
     ids = (async () => {
       const found = new Set<string>();
       const requestContext: RequestContext = accountId === undefined ? {} : { accountId };
-      for await (const page of paginate(context.client, path, [], context.config.page_size, requestContext)) {
-        for (const id of adSourceIds(page.records, platform)) found.add(id);
+      for await (const page of paginate(context.client, source.path, [], context.config.page_size, requestContext)) {
+        for (const id of idsOnPlatform(page.records, source)) found.add(id);
       }
       return [...found];
     })();
@@ -256,7 +282,13 @@ interface AccountPlan {
   batches: string[][];
 }
 
-const ROLE_BY_PATH: Record<string, string> = { 'GET /attribution': 'Get Attribution', 'GET /ads': 'Get Ads', 'GET /sources': 'Get Sources', 'GET /user-info': 'Get User Information' };
+const ROLE_BY_PATH: Record<string, string> = {
+  'GET /attribution': 'Get Attribution',
+  'GET /ads': 'Get Ads',
+  'GET /sources': 'Get Sources',
+  'GET /ad-accounts': 'Get Ad Accounts',
+  'GET /user-info': 'Get User Information',
+};
 
 export function reportParams(report: AttributionReportConfig): Array<readonly [string, string]> {
   const params: Array<readonly [string, string]> = [
@@ -277,7 +309,8 @@ async function buildAttributionStream(report: AttributionReportConfig, configure
   const { config, client, logger } = context;
   const name = attributionStreamName(report);
   const incremental = configured.syncMode === 'incremental';
-  const { path, platform } = idSource(report.level);
+  const source = idSource(report.level);
+  const byAdAccount = source.path === 'ad-accounts';
   const plans = new Map<string | undefined, AccountPlan>();
   const failures = new Map<string | undefined, unknown>();
 
@@ -288,7 +321,7 @@ async function buildAttributionStream(report: AttributionReportConfig, configure
       let clock: DayClock;
       let ids: string[];
       try {
-        [clock, ids] = await Promise.all([accountClock(context, accountId), accountIds(context, accountId, path, platform)]);
+        [clock, ids] = await Promise.all([accountClock(context, accountId), accountIds(context, accountId, source)]);
       } catch (error) {
         // Fails this stream (one window that rethrows), not the whole sync.
         failures.set(accountId, error);
@@ -296,11 +329,12 @@ async function buildAttributionStream(report: AttributionReportConfig, configure
       }
       if (ids.length === 0) {
         logger.info(
-          `${name}: ${accountLabel(accountId)} has no ${platform} ${path === 'ads' ? 'ads' : 'sources'} (adSource.adSourceId in GET /${path}) for level ${report.level}; nothing to report, the stream reads no days.`,
+          `${name}: ${accountLabel(accountId)} has no ${source.platform} ${source.path === 'ad-accounts' ? 'ad accounts (GET /ad-accounts)' : `${source.path} (adSource.adSourceId in GET /${source.path})`} for level ${report.level}; nothing to report, the stream reads no days.`,
         );
         return { accountId, windows: [], initialCursorMs: cursor };
       }
-      plans.set(accountId, { clock, batches: batchIds(ids) });
+      // With isAdAccountId=true a request takes exactly one ad account.
+      plans.set(accountId, { clock, batches: byAdAccount ? ids.map((id) => [id]) : batchIds(ids) });
       const fromStart = clock.dayStartAtOrAfter(config.startMs);
       const first = saved === undefined ? fromStart : Math.max(fromStart, clock.dayStart(saved - report.lookback_window_days * DAY_MS));
       return { accountId, windows: planDayWindows(first, context.syncEndMs, clock), initialCursorMs: cursor };
@@ -309,6 +343,7 @@ async function buildAttributionStream(report: AttributionReportConfig, configure
 
   const locks = shared(context).locks;
   const fixedParams: Array<readonly [string, string]> = [['attributionModel', report.attribution_model]];
+  const modeParams: Array<readonly [string, string]> = byAdAccount ? [['isAdAccountId', 'true']] : [];
   const knobs = reportParams(report);
   const pageSize = Math.min(config.page_size, 250);
   const problem: NumberProblem = (field, value) =>
@@ -337,7 +372,7 @@ async function buildAttributionStream(report: AttributionReportConfig, configure
         const release = await locks.acquire(batch.map((id) => `${accountKey(partition.accountId)}|${id}`), fetchContext.signal);
         const rows: Array<Record<string, unknown>> = [];
         try {
-          const params = [...dayParams.slice(0, 5), ['ids', batch.join(',')] as const, ...dayParams.slice(5)];
+          const params = [...dayParams.slice(0, 5), ['ids', batch.join(',')] as const, ...modeParams, ...dayParams.slice(5)];
           for await (const page of paginate(client, 'attribution', params, pageSize, requestContext)) rows.push(...page.records);
         } finally {
           release();

@@ -13,6 +13,7 @@ import {
   batchIds,
   describeAttributionStream,
   idSource,
+  idsOnPlatform,
   IdLocks,
 } from '../../src/read/attribution.js';
 import { BASE_PATH, FakeHyros, logsOf, ORIGIN, read, recordsOf, statesOf, statusesOf } from './harness.js';
@@ -40,12 +41,27 @@ describe('id batching', () => {
 });
 
 describe('ids per level', () => {
-  it('takes ad levels from /ads and the others from /sources, with the level platform', () => {
+  it('takes ad levels from /ads, source-link levels from /sources, the others by ad account, with the level platform', () => {
     expect(idSource('facebook_ad')).toEqual({ path: 'ads', platform: 'FACEBOOK' });
     expect(idSource('bing_ad')).toEqual({ path: 'ads', platform: 'BING' });
     expect(idSource('facebook_adset')).toEqual({ path: 'sources', platform: 'FACEBOOK' });
-    expect(idSource('google_v2_adgroup')).toEqual({ path: 'sources', platform: 'GOOGLE' });
     expect(idSource('snapchat_adsquad')).toEqual({ path: 'sources', platform: 'SNAPCHAT' });
+    expect(idSource('linkedin_campaign')).toEqual({ path: 'sources', platform: 'LINKEDIN' });
+    expect(idSource('facebook_campaign')).toEqual({ path: 'ad-accounts', platform: 'FACEBOOK' });
+    expect(idSource('google_v2_adgroup')).toEqual({ path: 'ad-accounts', platform: 'GOOGLE' });
+    expect(idSource('bing_adgroup')).toEqual({ path: 'ad-accounts', platform: 'BING' });
+  });
+
+  it('takes the ad accounts of the platform by their type', () => {
+    const accounts = [
+      { id: 'fb-1', name: 'A', type: 'FACEBOOK' },
+      { id: 'g-1', name: 'B', type: 'GOOGLE_V2' },
+      { id: 'fb-2', name: 'C', type: 'facebook' },
+      { id: 't-1', name: 'D', type: 'TIKTOK' },
+      { name: 'no id', type: 'FACEBOOK' },
+    ];
+    expect(idsOnPlatform(accounts, idSource('facebook_campaign'))).toEqual(['fb-1', 'fb-2']);
+    expect(idsOnPlatform(accounts, idSource('google_v2_adgroup'))).toEqual(['g-1']);
   });
 
   it('reads adSource.adSourceId of the platform only, numbers as strings', () => {

@@ -2,7 +2,9 @@
  * Checkpoint bookkeeping of one stream: for each partition (the key's own account, or one client
  * account) a low-water mark over its windows. Windows may finish in any order; the cursor only
  * advances over a contiguous run of completed windows from the oldest, so a state never covers a
- * window that has not finished (or failed) and a crash never skips one.
+ * window that has not finished (or failed) and a crash never skips one. While the lookback before
+ * an incoming cursor is re-read, the cursor stays where it was: a run failing there does not push
+ * the next one further back.
  */
 import { toIsoUtc } from '../dates.js';
 import type { JsonObject } from '../protocol/messages.js';
@@ -11,22 +13,35 @@ import type { Window } from './windows.js';
 export class PartitionProgress {
   private readonly done: boolean[];
   private firstOpen = 0;
-  /** Everything before this instant has been emitted (undefined: nothing known yet). */
-  cursorMs: number | undefined;
+  private lowWaterMs: number | undefined;
+  /**
+   * The incoming cursor, which the reported cursor never drops below while the lookback windows
+   * before it are re-read (a previous run emitted everything before it). Not kept when the sync
+   * end is not past it: such a run only re-reads, and its states then report that progress.
+   */
+  private readonly keptMs: number | undefined;
 
-  constructor(readonly windows: readonly Window[], initialCursorMs: number | undefined) {
+  constructor(readonly windows: readonly Window[], private readonly initialCursorMs: number | undefined) {
     this.done = windows.map(() => false);
-    this.cursorMs = initialCursorMs;
+    const lastEnd = windows[windows.length - 1]?.endMs;
+    this.keptMs = initialCursorMs !== undefined && lastEnd !== undefined && initialCursorMs < lastEnd ? initialCursorMs : undefined;
   }
 
-  /** Marks a window done; returns true when the low-water mark moved. */
+  /** Everything before this instant has been emitted (undefined: nothing known yet). */
+  get cursorMs(): number | undefined {
+    if (this.lowWaterMs === undefined) return this.initialCursorMs;
+    return this.keptMs === undefined ? this.lowWaterMs : Math.max(this.keptMs, this.lowWaterMs);
+  }
+
+  /** Marks a window done; returns true when the cursor moved. */
   complete(index: number): boolean {
     this.done[index] = true;
     const before = this.firstOpen;
     while (this.firstOpen < this.done.length && this.done[this.firstOpen]) this.firstOpen++;
     if (this.firstOpen === before) return false;
-    this.cursorMs = (this.windows[this.firstOpen - 1] as Window).endMs;
-    return true;
+    const cursorBefore = this.cursorMs;
+    this.lowWaterMs = (this.windows[this.firstOpen - 1] as Window).endMs;
+    return this.cursorMs !== cursorBefore;
   }
 
   get finished(): boolean {

@@ -21,6 +21,21 @@ describe('PartitionProgress', () => {
     expect(progress.finished).toBe(true);
   });
 
+  it('does not drop below the incoming cursor while the windows before it (the lookback) complete', () => {
+    const progress = new PartitionProgress(windows, T0 + 2 * H + 30 * 60_000);
+    expect(progress.complete(0)).toBe(false);
+    expect(progress.complete(1)).toBe(false);
+    expect(progress.cursorMs).toBe(T0 + 2 * H + 30 * 60_000);
+    expect(progress.complete(2)).toBe(true);
+    expect(progress.cursorMs).toBe(T0 + 3 * H);
+  });
+
+  it('reports re-read progress when the incoming cursor is already at the last window end', () => {
+    const progress = new PartitionProgress(windows, T0 + 4 * H);
+    expect(progress.complete(0)).toBe(true);
+    expect(progress.cursorMs).toBe(T0 + H);
+  });
+
   it('keeps the incoming cursor until a window completes', () => {
     const progress = new PartitionProgress(windows, T0 + 30 * 60_000);
     expect(progress.complete(1)).toBe(false);

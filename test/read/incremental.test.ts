@@ -143,6 +143,44 @@ describe('lookback and resume', () => {
     assertCheckpointContract(out.messages, 'leads', records.slice(2), ms('2026-01-12T00:00:00Z'));
   });
 
+  it('never reports a cursor below the saved one while the lookback is re-read; a failure there keeps it', async () => {
+    const fake = new FakeHyros();
+    fake.serve('leads', records);
+    const config = { start_date: '2026-01-01', end_date: '2026-01-12', lookback_window_days: 3, window_size_days: 1, max_concurrency: 1 };
+    const out = await read({ config, streams: ['leads'], state: stateArray({ leads: '2026-01-10T06:00:00Z' }) });
+    const states = statesOf(out.messages, 'leads').map((s) => [s.stream.stream_state.occurred_at, s.sourceStats.recordCount]);
+    // Windows (1 day from 01-07T06:00) ending before the saved cursor give no state; the first
+    // state, past the cursor, counts the lookback records re-read before it.
+    expect(states).toEqual([
+      ['2026-01-11T06:00:00Z', 4],
+      ['2026-01-12T00:00:00Z', 0],
+    ]);
+    nock.cleanAll();
+
+    const failing = new FakeHyros();
+    failing.serve('leads', records, {
+      failWith: { status: 500, body: { result: 'ERROR', message: ['Internal error'] } },
+      failIf: (fromMs) => fromMs >= ms('2026-01-09T06:00:00Z'),
+    });
+    const failed = await read({ config, streams: ['leads'], state: stateArray({ leads: '2026-01-10T06:00:00Z' }) });
+    expect(failed.code).toBe(1);
+    // Only lookback windows completed: no state at all, so the next run resumes from the saved cursor.
+    expect(statesOf(failed.messages, 'leads')).toEqual([]);
+  });
+
+  it('a rerun that cannot move past its saved cursor reports its re-read progress', async () => {
+    const fake = new FakeHyros();
+    fake.serve('leads', records);
+    const out = await read({
+      config: { start_date: '2026-01-01', end_date: '2026-01-12', lookback_window_days: 2, window_size_days: 1, max_concurrency: 1 },
+      streams: ['leads'],
+      state: stateArray({ leads: '2026-01-12T00:00:00Z' }),
+    });
+    const states = statesOf(out.messages, 'leads').map((s) => s.stream.stream_state.occurred_at);
+    expect(states).toEqual(['2026-01-11T00:00:00Z', '2026-01-12T00:00:00Z']);
+    assertCheckpointContract(out.messages, 'leads', records.filter((r) => r.atMs >= ms('2026-01-10T00:00:00Z')), ms('2026-01-12T00:00:00Z'));
+  });
+
   it('lets a start_date later than cursor minus lookback win', async () => {
     const fake = new FakeHyros();
     fake.serve('leads', records);

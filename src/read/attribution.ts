@@ -24,7 +24,7 @@ import { ATTRIBUTION_COUNT_METRICS, ATTRIBUTION_TEXT_FIELDS } from '../streams/a
 import { ACCOUNT_ID_SCHEMA, OCCURRED_AT_SCHEMA } from '../streams/definitions.js';
 import { recordSchema } from '../streams/schema-builders.js';
 import { fetchUserInfo, isAgency } from './accounts.js';
-import { previousCursor, type PlanContext } from './plan.js';
+import { resumePoint, type PlanContext } from './plan.js';
 
 export const MAX_IDS_PER_REQUEST = 50;
 /** Budget for the URL-encoded `ids` value (keeps the whole URL well under 4 KB). */
@@ -290,10 +290,9 @@ const ROLE_BY_PATH: Record<string, string> = {
   'GET /user-info': 'Get User Information',
 };
 
+/** The report's optional knobs, as query parameters (sent after `ids`). */
 export function reportParams(report: AttributionReportConfig): Array<readonly [string, string]> {
   const params: Array<readonly [string, string]> = [
-    ['level', report.level],
-    ['fields', report.fields.join(',')],
     ['currency', report.currency],
     ['dayOfAttribution', String(report.day_of_attribution)],
     ['scientificDaysRange', String(report.scientific_days_range)],
@@ -316,8 +315,7 @@ async function buildAttributionStream(report: AttributionReportConfig, configure
 
   const partitions: PartitionPlan[] = await Promise.all(
     context.accounts.map(async (accountId): Promise<PartitionPlan> => {
-      const cursor = incremental ? previousCursor(context, name, accountId) : undefined;
-      const saved = incremental ? previousCursor(context, name, accountId, false) : undefined;
+      const { savedMs: saved, initialMs: cursor } = incremental ? resumePoint(context, name, accountId) : {};
       let clock: DayClock;
       let ids: string[];
       try {
@@ -342,9 +340,12 @@ async function buildAttributionStream(report: AttributionReportConfig, configure
   );
 
   const locks = shared(context).locks;
-  const fixedParams: Array<readonly [string, string]> = [['attributionModel', report.attribution_model]];
-  const modeParams: Array<readonly [string, string]> = byAdAccount ? [['isAdAccountId', 'true']] : [];
-  const knobs = reportParams(report);
+  // Parameters in the reference's order: model, dates, level, fields, ids, then the options.
+  const levelParams: Array<readonly [string, string]> = [
+    ['level', report.level],
+    ['fields', report.fields.join(',')],
+  ];
+  const optionParams: Array<readonly [string, string]> = [...(byAdAccount ? [['isAdAccountId', 'true'] as const] : []), ...reportParams(report)];
   const pageSize = Math.min(config.page_size, 250);
   const problem: NumberProblem = (field, value) =>
     logger.warnOnce(`${name}.${field}`, `${name}: ${field} value ${JSON.stringify(value)} is not a number; written as null (reported once per field).`);
@@ -362,17 +363,17 @@ async function buildAttributionStream(report: AttributionReportConfig, configure
       const dayStart = window.startMs;
       const date = plan.clock.date(dayStart);
       const dayParams: Array<readonly [string, string]> = [
-        ...fixedParams,
+        ['attributionModel', report.attribution_model],
         ['startDate', plan.clock.format(dayStart)],
         ['endDate', plan.clock.format(plan.clock.nextDayStart(dayStart) - 1000)],
-        ...knobs,
+        ...levelParams,
       ];
       const requestContext: RequestContext = { ...fetchContext, ...(partition.accountId === undefined ? {} : { accountId: partition.accountId }) };
       for (const batch of plan.batches) {
         const release = await locks.acquire(batch.map((id) => `${accountKey(partition.accountId)}|${id}`), fetchContext.signal);
         const rows: Array<Record<string, unknown>> = [];
         try {
-          const params = [...dayParams.slice(0, 5), ['ids', batch.join(',')] as const, ...modeParams, ...dayParams.slice(5)];
+          const params = [...dayParams, ['ids', batch.join(',')] as const, ...optionParams];
           for await (const page of paginate(client, 'attribution', params, pageSize, requestContext)) rows.push(...page.records);
         } finally {
           release();

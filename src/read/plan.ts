@@ -31,12 +31,16 @@ export interface PlanContext {
   windowedPartitions: number;
 }
 
-/** The previous cursor of one account of a stream, clamped so a state never points past the sync end. */
-export function previousCursor(context: PlanContext, stream: string, accountId: string | undefined, clamp = true): number | undefined {
+/**
+ * Where one account of an incremental stream resumes: `savedMs` is the cursor of the incoming
+ * state as saved (the lookback counts back from it, so a cursor in the future reads nothing),
+ * `initialMs` the same clamped to the sync end (a state never points past it).
+ */
+export function resumePoint(context: PlanContext, stream: string, accountId: string | undefined): { savedMs?: number; initialMs?: number } {
   const streamState = context.states.get(stream);
   const scoped = accountId === undefined ? streamState : ((streamState?.accounts as JsonObject | undefined)?.[accountId] as JsonObject | undefined);
-  const cursor = cursorFromState(scoped ?? null, stream, context.statePath);
-  return cursor === undefined || !clamp ? cursor : Math.min(cursor, context.syncEndMs);
+  const savedMs = cursorFromState(scoped ?? null, stream, context.statePath);
+  return savedMs === undefined ? {} : { savedMs, initialMs: Math.min(savedMs, context.syncEndMs) };
 }
 
 /** Windows for a windowed partition: from start_date, or from the saved cursor minus the lookback. */
@@ -68,11 +72,8 @@ export function buildListStream(definition: StreamDefinition, configured: Config
     if (!windowed) {
       return { accountId, windows: [{ startMs: config.startMs, endMs: context.syncEndMs, inclusiveEnd: true }], initialCursorMs: undefined };
     }
-    const cursor = incremental ? previousCursor(context, definition.name, accountId) : undefined;
-    // The lookback counts back from the saved cursor itself: a cursor in the future must not turn
-    // into "re-read the last N days before now" (contract §5: zero records, and a state).
-    const saved = incremental ? previousCursor(context, definition.name, accountId, false) : undefined;
-    return { accountId, windows: partitionWindows(context, config.startMs, saved, config.lookback_window_days), initialCursorMs: cursor };
+    const { savedMs, initialMs } = incremental ? resumePoint(context, definition.name, accountId) : {};
+    return { accountId, windows: partitionWindows(context, config.startMs, savedMs, config.lookback_window_days), initialCursorMs: initialMs };
   });
   const normalizer = new RecordNormalizer(streamTimestampPaths(definition), definition.cursorSource, (path, value) =>
     logger.warnOnce(`${definition.name}.${path}`, `${definition.name}: ${path} value ${JSON.stringify(value)} is not a timestamp Hyros is known to send; kept as sent (reported once per field).`),

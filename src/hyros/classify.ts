@@ -6,6 +6,10 @@ import type { FailureType } from '../errors.js';
 
 export type Classification =
   | { action: 'ok'; body: unknown }
+  /** A write Hyros refused for its content (400, or 200 with `result: "ERROR"`): never retried. */
+  | { action: 'reject'; message: string; status: number }
+  /** A write that may or may not have reached Hyros (the answer was lost): resending may duplicate it. */
+  | { action: 'ambiguous'; reason: string }
   | { action: 'retry'; reason: string; minDelayMs?: number }
   | { action: 'rate_limited'; reason: string }
   | { action: 'reset_pagination'; reason: string }
@@ -19,6 +23,8 @@ export interface HttpOutcome {
   endpoint: string;
   /** Whether the request carried a pageId (a 400 about it then means an expired cursor). */
   hadPageId: boolean;
+  /** A POST/PUT/DELETE: a 400 rejects the record instead of failing the run. */
+  write?: boolean;
 }
 
 const KEY_HINT = 'Check the API key under Settings → API in Hyros.';
@@ -52,6 +58,19 @@ function truncate(text: string, max = 300): string {
 
 export function classifyResponse(outcome: HttpOutcome): Classification {
   const { status, bodyText, endpoint } = outcome;
+  if (status >= 200 && status < 300 && outcome.write) {
+    // The status line says Hyros took the write; a cut body must not make us send it again.
+    let body: unknown;
+    try {
+      body = JSON.parse(bodyText) as unknown;
+    } catch {
+      return { action: 'ok', body: undefined };
+    }
+    if ((body as { result?: unknown } | null)?.result === 'ERROR') {
+      return { action: 'reject', status, message: extractMessage(bodyText, outcome.contentType) || 'Hyros answered result ERROR' };
+    }
+    return { action: 'ok', body };
+  }
   if (status >= 200 && status < 300) {
     try {
       return { action: 'ok', body: JSON.parse(bodyText) as unknown };
@@ -92,14 +111,24 @@ export function classifyResponse(outcome: HttpOutcome): Classification {
   if (status === 400 && outcome.hadPageId && /page ?id|cursor|pagination/i.test(apiMessage)) {
     return { action: 'reset_pagination', reason: `HTTP 400${said}` };
   }
+  if (status === 400 && outcome.write) {
+    return { action: 'reject', status, message: apiMessage || 'HTTP 400 without a message' };
+  }
   if (status === 404) {
     return { action: 'fail', failureType: 'system_error', status, message: `Hyros answered 404${said} for ${endpoint}: this endpoint does not exist on this account's Hyros API version.` };
   }
   return { action: 'fail', failureType: 'system_error', status, message: `Hyros rejected ${endpoint} (HTTP ${status}${said}).` };
 }
 
-/** Transport failures (reset, timeout, refused, DNS) are all worth a retry. */
-export function classifyTransportError(error: unknown): Classification {
+/** Failures before any byte of the request left: the server cannot have acted on it. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/**
+ * Transport failures (reset, timeout, refused, DNS) are all worth a retry. For a write, only a
+ * failure to connect is safe to resend at once; any later one (timeout, reset) may have been
+ * accepted by Hyros before the answer was lost, so it is `ambiguous`.
+ */
+export function classifyTransportError(error: unknown, write = false): Classification {
   type Failure = { code?: unknown; name?: string; message?: string; cause?: unknown };
   // fetch wraps the real failure, sometimes twice (TypeError → DOMException "Request was cancelled."
   // → "Proxy response (403) !== 200 when HTTP Tunneling"): report the innermost one.
@@ -107,5 +136,6 @@ export function classifyTransportError(error: unknown): Classification {
   for (let depth = 0; depth < 5 && typeof err.cause === 'object' && err.cause !== null; depth++) err = err.cause as Failure;
   const code = typeof err.code === 'string' ? err.code : (err.name ?? 'error');
   const detail = err.message ?? String(error);
+  if (write && !NOT_SENT_CODES.has(code)) return { action: 'ambiguous', reason: `${code}: ${detail}` };
   return { action: 'retry', reason: `${code}: ${detail}` };
 }

@@ -15,6 +15,27 @@ import type { RateLimiter } from './limiter.js';
 
 export type QueryParams = ReadonlyArray<readonly [string, string]>;
 
+export type WriteMethod = 'POST' | 'PUT' | 'DELETE';
+
+interface HttpRequest {
+  method: 'GET' | WriteMethod;
+  path: string;
+  params: QueryParams;
+  body?: unknown;
+  write?: boolean;
+}
+
+/** How one write ended, as far as the HTTP layer can tell. */
+export type WriteOutcome =
+  | { kind: 'accepted'; body: unknown; requestId: string | undefined; sentAtMs: number }
+  | { kind: 'rejected'; message: string; status: number }
+  | { kind: 'ambiguous'; reason: string; sentAtMs: number };
+
+function requestIdOf(body: unknown): string | undefined {
+  const id = (body as { request_id?: unknown } | null | undefined)?.request_id;
+  return typeof id === 'string' && id !== '' ? id : undefined;
+}
+
 export interface RetryEvent {
   endpoint: string;
   attempt: number;
@@ -105,16 +126,31 @@ export class HyrosClient {
 
   /** GET `path` (relative to base_url) and return the parsed JSON body, retrying as the table says. */
   async getJson(path: string, params: QueryParams, context: RequestContext = {}): Promise<unknown> {
+    const outcome = await this.exchange({ method: 'GET', path, params }, context);
+    if (outcome.kind !== 'accepted') throw new Error(`unreachable: a GET ended as ${outcome.kind}`);
+    return outcome.body;
+  }
+
+  /**
+   * Send one write (POST/PUT/DELETE with an optional JSON body). Resolves `accepted` (2xx, with
+   * Hyros' request_id when the body carried one) or `rejected` (400: the record's content), and
+   * `ambiguous` when the request may have reached Hyros but its answer was lost: the caller decides
+   * when resending is safe. 429s, 5xx and connect failures are retried here as for reads.
+   */
+  async write(method: WriteMethod, path: string, body: unknown, context: RequestContext = {}, params: QueryParams = []): Promise<WriteOutcome> {
+    return this.exchange({ method, path, params, body, write: true }, context);
+  }
+
+  private async exchange(request: HttpRequest, context: RequestContext): Promise<WriteOutcome> {
     const { maxRetries, maxRetryTimeMs, maxRateLimitWaitMs, limiter } = this.options;
-    const endpoint = `GET /${path}`;
-    const hadPageId = params.some(([name]) => name === 'pageId');
+    const endpoint = `${request.method} /${request.path}`;
     const started = Date.now();
     let attempt = 0;
     let rateLimitWaited = 0;
     for (;;) {
       const sentAtMs = await limiter.acquire();
       context.observer?.onRequest?.();
-      const { classification, headers } = await this.attempt(path, params, context, endpoint, hadPageId);
+      const { classification, headers } = await this.attempt(request, context, endpoint);
       const now = Date.now();
       if (headers) {
         const remaining = headers.get('x-ratelimit-remaining');
@@ -122,7 +158,11 @@ export class HyrosClient {
       }
       switch (classification.action) {
         case 'ok':
-          return classification.body;
+          return { kind: 'accepted', body: classification.body, requestId: requestIdOf(classification.body), sentAtMs };
+        case 'reject':
+          return { kind: 'rejected', message: classification.message, status: classification.status };
+        case 'ambiguous':
+          return { kind: 'ambiguous', reason: classification.reason, sentAtMs };
         case 'fail':
           throw new HyrosApiError(classification.message, classification.failureType, classification.status, endpoint, classification.keyRejected);
         case 'reset_pagination':
@@ -169,15 +209,10 @@ export class HyrosClient {
   }
 
   /** One HTTP exchange, following same-host redirects; never throws for HTTP or transport trouble. */
-  private async attempt(
-    path: string,
-    params: QueryParams,
-    context: RequestContext,
-    endpoint: string,
-    hadPageId: boolean,
-  ): Promise<{ classification: Classification; headers?: Headers }> {
-    let url = new URL(path, this.options.baseUrl);
-    for (const [name, value] of params) url.searchParams.append(name, value);
+  private async attempt(request: HttpRequest, context: RequestContext, endpoint: string): Promise<{ classification: Classification; headers?: Headers }> {
+    const write = request.write === true;
+    let url = new URL(request.path, this.options.baseUrl);
+    for (const [name, value] of request.params) url.searchParams.append(name, value);
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(new Error(`timed out after ${this.options.timeoutMs} ms`)), this.options.timeoutMs);
     const onOuterAbort = () => controller.abort(context.signal?.reason);
@@ -186,11 +221,12 @@ export class HyrosClient {
       for (let redirects = 0; ; redirects++) {
         // `dispatcher` is undici's extension of fetch's init (its types differ from the DOM lib's).
         const init: Record<string, unknown> = {
-          method: 'GET',
-          headers: this.headers(context.accountId),
+          method: request.method,
+          headers: this.headers(context.accountId, request.body !== undefined),
           redirect: 'manual',
           signal: controller.signal,
         };
+        if (request.body !== undefined) init.body = JSON.stringify(request.body);
         if (this.options.dispatcher) init.dispatcher = this.options.dispatcher;
         const response = await fetch(url, init as RequestInit);
         if (response.status >= 300 && response.status < 400 && response.headers.has('location')) {
@@ -212,16 +248,17 @@ export class HyrosClient {
           contentType: response.headers.get('content-type') ?? '',
           bodyText,
           endpoint,
-          hadPageId,
+          hadPageId: request.params.some(([name]) => name === 'pageId'),
+          write,
         });
         return { classification, headers: response.headers };
       }
     } catch (error) {
       if (error instanceof HyrosApiError) return { classification: { action: 'fail', failureType: error.failureType, message: error.message } };
       if (context.signal?.aborted) throw context.signal.reason;
-      const classification = classifyTransportError(controller.signal.aborted ? controller.signal.reason : error);
+      const classification = classifyTransportError(controller.signal.aborted ? controller.signal.reason : error, write);
       // Lower layers may echo the request (headers included) in their error text: keep the key out.
-      if (classification.action === 'retry' && this.options.apiKey) classification.reason = classification.reason.split(this.options.apiKey).join('**********');
+      if ((classification.action === 'retry' || classification.action === 'ambiguous') && this.options.apiKey) classification.reason = classification.reason.split(this.options.apiKey).join('**********');
       return { classification };
     } finally {
       clearTimeout(timer);
@@ -229,12 +266,13 @@ export class HyrosClient {
     }
   }
 
-  private headers(accountId: string | undefined): Record<string, string> {
+  private headers(accountId: string | undefined, hasBody: boolean): Record<string, string> {
     const headers: Record<string, string> = {
       'API-Key': this.options.apiKey,
       Accept: 'application/json',
       'User-Agent': this.options.userAgent,
     };
+    if (hasBody) headers['Content-Type'] = 'application/json';
     if (accountId !== undefined) headers['Accessible-Account-Id'] = accountId;
     return headers;
   }

@@ -3,13 +3,13 @@
  * command's connectionSpecification is generated from it (src/spec.ts), and every config file is
  * validated against it with messages that name the field and say what is expected.
  */
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { connectionFields, int, parseBaseUrl, parseConfigObject, readJsonFile } from './config-common.js';
 import { DATE_OR_DATETIME_PATTERN, parseIsoDate } from './dates.js';
-import { configError, ConnectorError } from './errors.js';
+import { configError } from './errors.js';
 import { ATTRIBUTION_LEVELS, ATTRIBUTION_METRICS, ATTRIBUTION_MODELS } from './streams/attribution-catalog.js';
 
-export const DEFAULT_BASE_URL = 'https://api.hyros.com/v1/api/v1.0';
+export { DEFAULT_BASE_URL, isLoopbackHost, readJsonFile } from './config-common.js';
 
 const DATE_HINT = 'expected YYYY-MM-DD or an ISO-8601 date-time such as 2026-01-31T00:00:00Z';
 
@@ -17,13 +17,6 @@ const configDate = z
   .string({ required_error: 'is required', invalid_type_error: DATE_HINT })
   .regex(new RegExp(DATE_OR_DATETIME_PATTERN), DATE_HINT)
   .refine((value) => parseIsoDate(value) !== undefined, { message: `is not a real calendar date/time; ${DATE_HINT}` });
-
-const int = (min: number, max: number, what: string) =>
-  z
-    .number({ invalid_type_error: `expected ${what}` })
-    .int(`expected a whole number (${what})`)
-    .min(min, `expected ${what}`)
-    .max(max, `expected ${what}`);
 
 const attributionReport = z.object({
   name: z
@@ -61,19 +54,19 @@ const attributionReport = z.object({
 
 export const configSchema = z
   .object({
-    api_key: z.string({ required_error: 'is required', invalid_type_error: 'expected a string' }).min(1, 'must not be empty'),
+    api_key: connectionFields.api_key,
     start_date: configDate,
     end_date: configDate.optional(),
     lookback_window_days: int(0, 365, 'an integer from 0 to 365').default(3),
     page_size: int(1, 250, 'an integer from 1 to 250').default(250),
-    requests_per_second: int(1, 1000, 'an integer from 1 to 1000').default(30),
-    requests_per_minute: int(1, 60000, 'an integer from 1 to 60000').default(1000),
-    base_url: z.string({ invalid_type_error: 'expected an http(s) URL' }).default(DEFAULT_BASE_URL),
+    requests_per_second: connectionFields.requests_per_second,
+    requests_per_minute: connectionFields.requests_per_minute,
+    base_url: connectionFields.base_url,
     window_size_days: int(1, 365, 'an integer from 1 to 365').default(30),
     max_concurrency: int(1, 64, 'an integer from 1 to 64').default(8),
-    request_timeout_seconds: int(1, 600, 'an integer from 1 to 600').default(60),
-    max_retries: int(0, 20, 'an integer from 0 to 20').default(6),
-    max_rate_limit_wait_seconds: int(0, 86400, 'an integer from 0 to 86400').default(900),
+    request_timeout_seconds: connectionFields.request_timeout_seconds,
+    max_retries: connectionFields.max_retries,
+    max_rate_limit_wait_seconds: connectionFields.max_rate_limit_wait_seconds,
     account_ids: z
       .array(z.string().min(1, 'must not be empty'), { invalid_type_error: 'expected a list of account ids' })
       .optional(),
@@ -92,49 +85,15 @@ export interface ResolvedConfig extends Config {
   baseUrl: URL;
 }
 
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
-
-export function isLoopbackHost(hostname: string): boolean {
-  return LOOPBACK_HOSTS.has(hostname) || /^127\.\d+\.\d+\.\d+$/.test(hostname);
-}
-
-function formatIssue(issue: z.ZodIssue): string {
-  const path = issue.path
-    .map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? part : `.${part}`))
-    .join('');
-  if (issue.code === 'invalid_type' && issue.received === 'undefined') return `${path}: is required`;
-  return `${path || 'config'}: ${issue.message}`;
-}
-
 /** Validates a parsed config object; throws a config_error naming every bad field. */
 export function resolveConfig(raw: unknown): ResolvedConfig {
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw configError('The config must be a JSON object with at least api_key and start_date.');
-  }
-  const parsed = configSchema.safeParse(raw);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map(formatIssue);
-    throw configError(`Invalid config: ${problems.join('; ')}.`);
-  }
-  const config = parsed.data;
+  const config = parseConfigObject(configSchema, raw, 'api_key and start_date');
   const startMs = parseIsoDate(config.start_date) as number;
   const endMs = config.end_date === undefined ? undefined : (parseIsoDate(config.end_date) as number);
   if (endMs !== undefined && endMs < startMs) {
     throw configError(`Invalid config: end_date: ${config.end_date} is before start_date ${config.start_date}; set an end_date on or after start_date, or leave it empty to sync up to now.`);
   }
-  let baseUrl: URL;
-  try {
-    baseUrl = new URL(config.base_url);
-  } catch {
-    throw configError(`Invalid config: base_url: expected an http(s) URL such as ${DEFAULT_BASE_URL}, got ${JSON.stringify(config.base_url)}.`);
-  }
-  if (baseUrl.protocol !== 'https:' && baseUrl.protocol !== 'http:') {
-    throw configError(`Invalid config: base_url: expected an http(s) URL such as ${DEFAULT_BASE_URL}, got ${JSON.stringify(config.base_url)}.`);
-  }
-  if (baseUrl.protocol === 'http:' && !isLoopbackHost(baseUrl.hostname)) {
-    throw configError(`Invalid config: base_url: plain http:// is only allowed for a loopback host; use https://${baseUrl.host}${baseUrl.pathname} so the API key is not sent in clear text.`);
-  }
-  if (!baseUrl.pathname.endsWith('/')) baseUrl.pathname += '/';
+  const baseUrl = parseBaseUrl(config.base_url);
   if (config.account_ids !== undefined && config.all_accessible_accounts) {
     throw configError('Invalid config: account_ids: set either account_ids or all_accessible_accounts, not both.');
   }
@@ -151,25 +110,4 @@ export function resolveConfig(raw: unknown): ResolvedConfig {
 /** Reads, parses and validates the --config file. */
 export async function loadConfig(path: string): Promise<ResolvedConfig> {
   return resolveConfig(await readJsonFile(path, 'config'));
-}
-
-/** Reads a JSON input file; every failure is a config_error naming the file and what to do. */
-export async function readJsonFile(path: string, what: string, options: { allowEmpty?: boolean } = {}): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? 'error'})`;
-    throw configError(`The ${what} file ${path} ${reason}; pass the path of a JSON file with --${what}.`);
-  }
-  if (text.trim() === '') {
-    if (options.allowEmpty) return undefined;
-    throw configError(`The ${what} file ${path} is empty; it must contain a JSON object.`);
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new ConnectorError(`The ${what} file ${path} is not valid JSON (${(error as Error).message}).`, 'config_error');
-  }
 }

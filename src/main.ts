@@ -7,47 +7,14 @@
  * read --config --catalog [--state]. stdout carries only protocol messages; any failure ends in
  * exactly one TRACE ERROR and a non-zero exit.
  */
-import { ConnectorError, errorMessage } from './errors.js';
 import { Logger } from './protocol/logger.js';
-import { errorTraceMessage } from './protocol/messages.js';
+import { createCommandRunner } from './protocol/runner.js';
 import { MessageWriter } from './protocol/writer.js';
 import { redact } from './redact.js';
 
 const writer = new MessageWriter(process.stdout);
 const logger = new Logger(writer);
-let fatalReported = false;
-
-/** Turns any error into one TRACE ERROR (redacted) and a non-zero exit code. */
-async function reportFatal(error: unknown): Promise<void> {
-  if (fatalReported) return;
-  fatalReported = true;
-  const known = error instanceof ConnectorError;
-  const message = known ? error.message : `Something went wrong in the connector: ${errorMessage(error)}`;
-  writer.send(
-    errorTraceMessage(message, known ? error.failureType : 'system_error', {
-      internalMessage: known ? error.internalMessage : errorMessage(error),
-      stackTrace: error instanceof Error ? error.stack : undefined,
-    }),
-  );
-  await writer.flush();
-  process.exitCode = 1;
-}
-
-process.on('uncaughtException', (error) => {
-  void reportFatal(error).finally(() => process.exit(1));
-});
-process.on('unhandledRejection', (reason) => {
-  void reportFatal(reason).finally(() => process.exit(1));
-});
-
-async function run(command: () => Promise<number> | number): Promise<void> {
-  try {
-    process.exitCode = await command();
-    await writer.flush();
-  } catch (error) {
-    await reportFatal(error);
-  }
-}
+const { run } = createCommandRunner(writer);
 
 const configOption = { type: 'string', demandOption: true, describe: 'path to the connector config JSON', requiresArg: true } as const;
 

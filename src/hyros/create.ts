@@ -1,5 +1,5 @@
-/** Builds the one Hyros client of a run (one limiter per API key) from the config. */
-import type { ResolvedConfig } from '../config.js';
+/** Builds the one Hyros client of a run (one limiter per API key) from either connector's config. */
+import type { ConnectionSettings } from '../config-common.js';
 import { USER_AGENT } from '../version.js';
 import { HyrosClient } from './client.js';
 import { createDispatcher } from './dispatcher.js';
@@ -18,7 +18,7 @@ export interface ClientHandle {
   close(): Promise<void>;
 }
 
-export function createHyrosClient(config: ResolvedConfig, overrides: ClientOverrides = {}): ClientHandle {
+export function createHyrosClient(config: ConnectionSettings, overrides: ClientOverrides = {}): ClientHandle {
   const timeoutMs = overrides.timeoutMs ?? config.request_timeout_seconds * 1000;
   const dispatcher = createDispatcher(config.baseUrl, timeoutMs, Math.max(4, config.max_concurrency * 2));
   const limiter = new RateLimiter({ perSecond: config.requests_per_second, perMinute: config.requests_per_minute });

@@ -1,6 +1,6 @@
 /** The undici dispatcher: keep-alive connections, timeouts, and HTTPS_PROXY/NO_PROXY support. */
 import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
-import { isLoopbackHost } from '../config.js';
+import { isLoopbackHost } from '../config-common.js';
 
 export function createDispatcher(baseUrl: URL, timeoutMs: number, connections: number): Dispatcher {
   const options = {

@@ -9,7 +9,7 @@ import type { ConnectorSpecification, JsonObject } from './protocol/messages.js'
 
 export const DOCUMENTATION_URL = 'https://docs.airbyte.com/integrations/sources/hyros';
 
-interface FieldUi {
+export interface FieldUi {
   title: string;
   description: string;
   examples?: unknown[];
@@ -109,7 +109,7 @@ const REPORT_UI: Record<string, Omit<FieldUi, 'secret'>> = {
   lookback_window_days: { title: 'Lookback (days)', description: 'Each incremental sync re-reads this many days: attributed revenue keeps arriving for days.' },
 };
 
-function applyUi(properties: Record<string, JsonObject>, ui: Record<string, Omit<FieldUi, 'secret'> & { secret?: boolean }>): void {
+export function applyUi(properties: Record<string, JsonObject>, ui: Record<string, Omit<FieldUi, 'secret'> & { secret?: boolean }>): void {
   let order = 0;
   for (const [name, fieldUi] of Object.entries(ui)) {
     const property = properties[name];
@@ -125,7 +125,7 @@ function applyUi(properties: Record<string, JsonObject>, ui: Record<string, Omit
 }
 
 /** Recursively enforces Airbyte's JSON-schema rules. */
-function airbyteify(node: unknown): void {
+export function airbyteify(node: unknown): void {
   if (Array.isArray(node)) {
     node.forEach(airbyteify);
     return;

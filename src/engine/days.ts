@@ -68,10 +68,14 @@ export class DayClock {
 
   /** The instant of local midnight starting the calendar day `y-m-d` (m 1-based; overflow rolls over). */
   midnightOf(y: number, m: number, d: number): number {
-    const wall = Date.UTC(y, m - 1, d);
-    // The offset at midnight may differ from the offset a few hours earlier (DST): settle it.
-    let instant = wall - this.offsetAt(wall) * MINUTE_MS;
-    for (let i = 0; i < 2; i++) instant = wall - this.offsetAt(instant) * MINUTE_MS;
+    return this.instantOfWall(Date.UTC(y, m - 1, d));
+  }
+
+  /** The instant whose local wall-clock time is `wallMs` (a wall time written as if it were UTC). */
+  instantOfWall(wallMs: number): number {
+    // The offset at that wall time may differ from the offset a few hours earlier (DST): settle it.
+    let instant = wallMs - this.offsetAt(wallMs) * MINUTE_MS;
+    for (let i = 0; i < 2; i++) instant = wallMs - this.offsetAt(instant) * MINUTE_MS;
     return instant;
   }
 

@@ -1,5 +1,5 @@
 /**
- * Airbyte protocol message types (the subset a source emits) and their builders.
+ * Airbyte protocol message types (what the source emits and the destination echoes) and their builders.
  * Shapes follow airbyte_protocol.yaml; `namespace` is omitted rather than sent as null.
  */
 import type { FailureType } from '../errors.js';
@@ -29,6 +29,9 @@ export interface ConnectorSpecification {
   changelogUrl?: string;
   connectionSpecification: JsonObject;
   protocol_version?: string;
+  /** Destinations only. */
+  supportsIncremental?: boolean;
+  supported_destination_sync_modes?: string[];
 }
 
 export interface RecordMessage {
@@ -42,6 +45,11 @@ export interface StateMessage {
     stream: { stream_descriptor: StreamDescriptor; stream_state: JsonObject };
     sourceStats: { recordCount: number };
   };
+}
+/** A STATE a destination echoes: the incoming message, kept as received, plus destinationStats. */
+export interface EchoedStateMessage {
+  type: 'STATE';
+  state: JsonObject;
 }
 export interface LogMessage {
   type: 'LOG';
@@ -98,6 +106,7 @@ export type TraceMessage =
 export type AirbyteMessage =
   | RecordMessage
   | StateMessage
+  | EchoedStateMessage
   | LogMessage
   | SpecMessage
   | ConnectionStatusMessage

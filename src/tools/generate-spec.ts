@@ -1,7 +1,10 @@
-/** `npm run generate`: rewrites spec/spec.json from the zod config schema. */
+/** `npm run generate`: rewrites spec/spec.json (source) and spec/destination-spec.json from their zod config schemas. */
 import { writeFile } from 'node:fs/promises';
+import { buildDestinationSpec } from '../destination/spec.js';
 import { buildSpec } from '../spec.js';
 
-const target = new URL('../../../spec/spec.json', import.meta.url);
-await writeFile(target, `${JSON.stringify(buildSpec(), null, 2)}\n`);
-process.stderr.write(`wrote ${target.pathname}\n`);
+for (const [file, spec] of [['spec.json', buildSpec()], ['destination-spec.json', buildDestinationSpec()]] as const) {
+  const target = new URL(`../../../spec/${file}`, import.meta.url);
+  await writeFile(target, `${JSON.stringify(spec, null, 2)}\n`);
+  process.stderr.write(`wrote ${target.pathname}\n`);
+}

@@ -1,0 +1,100 @@
+/**
+ * `check`: the config, then a role probe per object (destination-contract §6). An empty JSON body
+ * POSTed to a create endpoint answers 400 when the key has the role (Hyros validates it and creates
+ * nothing) and 403 `Missing role …` (older APIs: a bare 401) when not. A refund cannot be probed
+ * without refunding, so its role is reported on first use. With `streams` set every configured
+ * object must be writable; without it, the key must be able to write at least one object.
+ */
+import { setMaxListeners } from 'node:events';
+import { ConnectorError, errorMessage } from '../errors.js';
+import { HyrosApiError, type HyrosClient, type RequestContext } from '../hyros/client.js';
+import { createHyrosClient } from '../hyros/create.js';
+import { connectionStatusMessage } from '../protocol/messages.js';
+import type { MessageWriter } from '../protocol/writer.js';
+import { registerSecret } from '../redact.js';
+import { loadDestinationConfig, type ResolvedDestinationConfig } from './config.js';
+import { OBJECT_NAMES, OBJECTS, type ObjectDef } from './objects.js';
+import { RequestStatusPoller } from './request-status.js';
+
+const CHECK_DEADLINE_MS = 25_000;
+
+type Probe = { object: ObjectDef; writable: true } | { object: ObjectDef; writable: false; why: string };
+
+export async function runDestinationCheck(configPath: string, writer: MessageWriter): Promise<number> {
+  let config: ResolvedDestinationConfig;
+  try {
+    config = await loadDestinationConfig(configPath);
+  } catch (error) {
+    if (error instanceof ConnectorError && error.failureType === 'config_error') {
+      writer.send(connectionStatusMessage('FAILED', error.message));
+      return 0;
+    }
+    throw error;
+  }
+  registerSecret(config.api_key);
+  const handle = createHyrosClient(config, { timeoutMs: Math.min(config.request_timeout_seconds * 1000, 10_000), maxRetries: 2, maxRetryTimeMs: 12_000, maxRateLimitWaitMs: 8_000, backoffBaseMs: 500 });
+  const signal = AbortSignal.timeout(CHECK_DEADLINE_MS);
+  setMaxListeners(64, signal);
+  const context: RequestContext = { signal, ...(config.account_id === undefined ? {} : { accountId: config.account_id }) };
+  try {
+    const verdict = await probeAll(config, handle.client, context).catch((error: unknown) => ({ failed: explain(error, config, signal) }));
+    writer.send('failed' in verdict ? connectionStatusMessage('FAILED', verdict.failed) : connectionStatusMessage('SUCCEEDED', verdict.succeeded));
+    return 0;
+  } finally {
+    await handle.close();
+  }
+}
+
+function explain(error: unknown, config: ResolvedDestinationConfig, signal: AbortSignal): string {
+  const host = config.baseUrl.host;
+  if (signal.aborted) return `Hyros at ${host} did not answer within ${CHECK_DEADLINE_MS / 1000} s. Check base_url and the network (proxy settings: HTTPS_PROXY/NO_PROXY).`;
+  if (error instanceof HyrosApiError && error.status === 429) return 'Hyros is rate limiting this API key (HTTP 429, rate limited); another tool may be using it. Try again in a minute.';
+  if (error instanceof HyrosApiError && error.status === 403 && config.account_id !== undefined && /client account/i.test(error.message)) {
+    return `Client account ${config.account_id} (account_id): ${error.message}`;
+  }
+  if (error instanceof HyrosApiError && error.failureType === 'transient_error') return `Could not reach Hyros at ${host}: ${error.message}`;
+  return errorMessage(error);
+}
+
+async function probe(object: ObjectDef, client: HyrosClient, context: RequestContext): Promise<Probe> {
+  try {
+    const outcome = await client.write('POST', object.path, {}, context);
+    // 400 (rejected) proves key and role; a 2xx would mean Hyros took an empty write, still writable.
+    if (outcome.kind === 'ambiguous') throw new Error(`POST /${object.path}: no answer (${outcome.reason})`);
+    return { object, writable: true };
+  } catch (error) {
+    if (error instanceof HyrosApiError && !error.keyRejected && (error.status === 403 || error.status === 401)) {
+      if (/client account/i.test(error.message)) throw error;
+      return { object, writable: false, why: `needs the role "${object.role}" (HTTP ${error.status})` };
+    }
+    throw error;
+  }
+}
+
+async function probeAll(config: ResolvedDestinationConfig, client: HyrosClient, context: RequestContext): Promise<{ succeeded?: string } | { failed: string }> {
+  const configured = config.streams === undefined ? undefined : new Set(config.streams.map((s) => s.object));
+  const objects = OBJECT_NAMES.map((name) => OBJECTS[name]).filter((o) => configured === undefined || configured.has(o.name));
+  const probeable = objects.filter((o) => o.method === 'POST');
+  // One probe first: a wrong key or an unconnected client account fails here, once.
+  const results: Probe[] = [];
+  for (const object of probeable.slice(0, 1)) results.push(await probe(object, client, context));
+  results.push(...(await Promise.all(probeable.slice(1).map((object) => probe(object, client, context)))));
+  const missing = results.filter((r): r is Extract<Probe, { writable: false }> => !r.writable);
+  const writable = results.filter((r) => r.writable).map((r) => r.object.name);
+  const refundNote = objects.some((o) => o.name === 'refund') ? ' The refund role ("Delete Orders") cannot be tested without refunding; a missing one is reported on the first refund.' : '';
+  const problems = missing.map((r) => `${r.object.name} ${r.why}`);
+  if (config.write_confirmation === 'processed') {
+    const poller = new RequestStatusPoller(client);
+    await poller.poll('00000000000000000000000000000000', context);
+    if (poller.unavailable !== undefined) problems.push(`write_confirmation processed needs GET /requests/{id} (API v1.41+, role "Get Request Status"): ${poller.unavailable}`);
+  }
+  if (configured !== undefined) {
+    if (problems.length > 0) return { failed: `The API key cannot write every configured object: ${problems.join('; ')}. Add the roles under Settings → API in Hyros.` };
+    return { succeeded: `The API key can write ${writable.join(', ') || 'nothing that can be probed'}.${refundNote}` };
+  }
+  if (writable.length === 0 || (config.write_confirmation === 'processed' && problems.length > missing.length)) {
+    return { failed: `The API key cannot write to Hyros: ${problems.join('; ')}. Add the roles under Settings → API in Hyros.` };
+  }
+  const cannot = missing.length > 0 ? ` It cannot write ${problems.join('; ')}.` : '';
+  return { succeeded: `The API key can write ${writable.join(', ')}.${cannot}${refundNote}` };
+}

@@ -1,0 +1,118 @@
+/**
+ * What the user learns about outcomes: a WARN per rejected or invalid record (its stream, natural
+ * key with emails masked, and Hyros' or our reason; bounded per stream, then counted), the full
+ * record in `rejected_records_path` when set, and a summary line per stream at the end.
+ */
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
+import type { RequestObserver } from '../hyros/client.js';
+import type { Logger } from '../protocol/logger.js';
+import { configError } from '../errors.js';
+import { maskEmailsIn } from './values.js';
+
+const WARNINGS_PER_STREAM = 20;
+
+export interface StreamCounts {
+  accepted: number;
+  rejected: number;
+  invalid: number;
+  requests: number;
+  rateLimited: number;
+  warned: number;
+  startedAtMs: number;
+}
+
+export interface RejectedEntry {
+  stream: string;
+  object: string;
+  key: string | undefined;
+  outcome: 'rejected' | 'invalid';
+  reasons: string[];
+  record: Record<string, unknown>;
+}
+
+export class OutcomeReport {
+  private readonly counts = new Map<string, StreamCounts>();
+  private file: WriteStream | undefined;
+
+  constructor(
+    private readonly logger: Logger,
+    private readonly rejectedPath: string | undefined,
+  ) {}
+
+  /** Opens the rejected-records file (appending) before any record is read, so a bad path fails early. */
+  async open(): Promise<void> {
+    if (!this.rejectedPath) return;
+    const file = createWriteStream(this.rejectedPath, { flags: 'a' });
+    try {
+      await once(file, 'open');
+    } catch (error) {
+      throw configError(`rejected_records_path ${this.rejectedPath} cannot be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); give a writable file path or leave it empty.`);
+    }
+    this.file = file;
+  }
+
+  stream(label: string): StreamCounts {
+    let counts = this.counts.get(label);
+    if (!counts) {
+      counts = { accepted: 0, rejected: 0, invalid: 0, requests: 0, rateLimited: 0, warned: 0, startedAtMs: Date.now() };
+      this.counts.set(label, counts);
+    }
+    return counts;
+  }
+
+  /** Counts the requests and 429s of one stream (the HTTP layer's hooks). */
+  observer(label: string): RequestObserver {
+    const counts = this.stream(label);
+    return {
+      onRequest: () => void counts.requests++,
+      onRateLimited: () => void counts.rateLimited++,
+    };
+  }
+
+  accepted(label: string): void {
+    this.stream(label).accepted++;
+  }
+
+  /** A record Hyros refused (400 / FAILED) or that failed local validation. */
+  async failed(entry: RejectedEntry): Promise<void> {
+    const counts = this.stream(entry.stream);
+    counts[entry.outcome]++;
+    if (counts.warned < WARNINGS_PER_STREAM) {
+      counts.warned++;
+      const what = entry.outcome === 'rejected' ? 'Hyros rejected' : 'Invalid';
+      const key = entry.key === undefined ? 'no natural key' : maskEmailsIn(entry.key);
+      const reasons = entry.outcome === 'rejected' ? maskEmailsIn(entry.reasons.join('; ')) : entry.reasons.join('; ');
+      this.logger.warn(`${what} ${entry.object} record of stream ${entry.stream} (${key}): ${reasons}`);
+      if (counts.warned === WARNINGS_PER_STREAM) {
+        this.logger.warn(`Stream ${entry.stream}: further rejected or invalid records are counted, not logged one by one${this.rejectedPath ? ` (all of them go to ${this.rejectedPath})` : ''}.`);
+      }
+    }
+    if (this.file && !this.file.write(`${JSON.stringify({ ...entry, emitted_at: Date.now() })}\n`)) await once(this.file, 'drain');
+  }
+
+  totals(): { records: number; accepted: number; failed: number } {
+    let accepted = 0;
+    let failed = 0;
+    for (const c of this.counts.values()) {
+      accepted += c.accepted;
+      failed += c.rejected + c.invalid;
+    }
+    return { records: accepted + failed, accepted, failed };
+  }
+
+  summarize(dryRun: boolean): void {
+    for (const [label, c] of this.counts) {
+      const wall = ((Date.now() - c.startedAtMs) / 1000).toFixed(1);
+      const accepted = dryRun ? `${c.accepted} valid (dry run: nothing sent)` : `${c.accepted} accepted`;
+      this.logger.info(`Stream ${label}: ${accepted}, ${c.rejected} rejected, ${c.invalid} invalid, ${c.requests} requests, ${c.rateLimited} answered 429, ${wall} s.`);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (!this.file) return;
+    const file = this.file;
+    this.file = undefined;
+    await new Promise<void>((resolve, reject) => file.end((error?: Error | null) => (error ? reject(error) : resolve())));
+  }
+}

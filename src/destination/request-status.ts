@@ -1,0 +1,68 @@
+/**
+ * `GET /requests/{id}` (API v1.41+, role "Get Request Status"): whether an accepted write is still
+ * PENDING, PROCESSED or FAILED. Polls back off (1, 2, 4 … 15 s) because they spend the same rate
+ * limit as the writes. Whether the endpoint can be used is learnt from the first answer.
+ */
+import { sleep } from '../hyros/backoff.js';
+import { HyrosApiError, type HyrosClient, type RequestContext } from '../hyros/client.js';
+
+export type RequestStatus = { status: 'PROCESSED' } | { status: 'FAILED'; reason: string } | { status: 'PENDING' };
+
+const FIRST_POLL_MS = 1000;
+const MAX_POLL_INTERVAL_MS = 15_000;
+
+export class RequestStatusPoller {
+  /** Why the endpoint cannot be used (no such endpoint, no role), once known. */
+  unavailable: string | undefined;
+  polls = 0;
+
+  constructor(private readonly client: HyrosClient) {}
+
+  /** One poll; `undefined` when the endpoint cannot be used (see `unavailable`). */
+  async poll(requestId: string, context: RequestContext): Promise<RequestStatus | undefined> {
+    if (this.unavailable !== undefined) return undefined;
+    this.polls++;
+    let body: unknown;
+    try {
+      body = await this.client.getJson(`requests/${encodeURIComponent(requestId)}`, [], context);
+    } catch (error) {
+      if (!(error instanceof HyrosApiError)) throw error;
+      // A JSON "Request not found" is a request Hyros has not registered yet: still pending for us.
+      if (error.status === 404 && /request not found/i.test(error.message)) return { status: 'PENDING' };
+      if (error.status === 404 || error.status === 403 || (error.status === 401 && !error.keyRejected)) {
+        this.unavailable = error.message;
+        return undefined;
+      }
+      throw error;
+    }
+    const result = (body as { result?: { status?: unknown; message?: unknown } } | null)?.result;
+    const status = typeof result?.status === 'string' ? result.status.toUpperCase() : 'PENDING';
+    if (status === 'PROCESSED') return { status: 'PROCESSED' };
+    if (status === 'FAILED') {
+      const message = Array.isArray(result?.message) ? result.message.map(String).join('; ') : typeof result?.message === 'string' ? result.message : 'no reason given';
+      return { status: 'FAILED', reason: message };
+    }
+    return { status: 'PENDING' };
+  }
+
+  /**
+   * Polls until the request is no longer PENDING or `deadlineMs` passes. Resolves the last status,
+   * or `undefined` when the endpoint cannot be used.
+   */
+  async waitFor(requestId: string, sentAtMs: number, deadlineMs: number, context: RequestContext): Promise<RequestStatus | undefined> {
+    let interval = FIRST_POLL_MS;
+    let next = sentAtMs + FIRST_POLL_MS;
+    for (;;) {
+      const now = Date.now();
+      if (next > deadlineMs) {
+        if (deadlineMs > now) await sleep(deadlineMs - now, context.signal);
+        return { status: 'PENDING' };
+      }
+      if (next > now) await sleep(next - now, context.signal);
+      const status = await this.poll(requestId, context);
+      if (status === undefined || status.status !== 'PENDING') return status;
+      interval = Math.min(MAX_POLL_INTERVAL_MS, interval * 2);
+      next = Date.now() + interval;
+    }
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * `write --config --catalog [--dry-run]`: Airbyte messages on stdin → Hyros writes, STATE echoes on
+ * stdout (destination-contract §1, §4). Lines that are not Airbyte messages are skipped with a
+ * bounded WARN; records of streams not in the catalog are ignored with one WARN per stream.
+ */
+import { readJsonFile } from '../config-common.js';
+import { configError, ConnectorError } from '../errors.js';
+import { createHyrosClient, type ClientHandle } from '../hyros/create.js';
+import type { Logger } from '../protocol/logger.js';
+import type { EchoedStateMessage } from '../protocol/messages.js';
+import type { MessageWriter } from '../protocol/writer.js';
+import { registerSecret } from '../redact.js';
+import { bindCatalog, streamId } from './catalog.js';
+import { loadDestinationConfig } from './config.js';
+import { readLines } from './lines.js';
+import { WritePipeline } from './pipeline.js';
+import { OutcomeReport } from './report.js';
+import { StateLedger } from './states.js';
+
+const SKIPPED_LINES_LOGGED = 10;
+
+export interface WriteArgs {
+  config: string;
+  catalog: string;
+  dryRun?: boolean;
+}
+
+export async function runWrite(args: WriteArgs, writer: MessageWriter, logger: Logger, input: AsyncIterable<Buffer | string> = process.stdin): Promise<number> {
+  const config = await loadDestinationConfig(args.config);
+  registerSecret(config.api_key);
+  const bindings = bindCatalog(await readJsonFile(args.catalog, 'catalog'), args.catalog, config);
+  const dryRun = args.dryRun === true || config.dry_run;
+  const report = new OutcomeReport(logger, config.rejected_records_path);
+  await report.open();
+  const ledger = new StateLedger();
+  let handle: ClientHandle | undefined;
+  if (!dryRun) handle = createHyrosClient(config);
+  const pipeline = new WritePipeline({
+    config,
+    client: handle?.client,
+    dryRun,
+    logger,
+    report,
+    ledger,
+    // States go out as soon as their records have outcomes; never in a dry run, never after a failure.
+    onSettled: () => {
+      if (dryRun || pipeline.failure !== undefined) return;
+      for (const state of ledger.ready()) writer.send(state);
+    },
+  });
+  if (dryRun) logger.info('Dry run: records are validated and mapped, nothing is sent to Hyros, and no state is echoed.');
+
+  let skipped = 0;
+  const unknownStreams = new Set<string>();
+  const skip = (reason: string): void => {
+    skipped++;
+    if (skipped <= SKIPPED_LINES_LOGGED) logger.warn(`Skipped an input line: ${reason}.`);
+  };
+  try {
+    for await (const line of readLines(input)) {
+      if (pipeline.failure !== undefined) break;
+      let message: { type?: unknown; record?: { stream?: unknown; namespace?: unknown; data?: unknown }; state?: unknown };
+      try {
+        message = JSON.parse(line) as typeof message;
+      } catch {
+        skip(`not JSON (${line.length > 80 ? `${line.slice(0, 77)}…` : line})`);
+        continue;
+      }
+      if (message === null || typeof message !== 'object' || typeof message.type !== 'string') {
+        skip('not an Airbyte message (no type)');
+        continue;
+      }
+      if (message.type === 'RECORD') {
+        const record = message.record;
+        const data = record?.data;
+        if (typeof record?.stream !== 'string' || data === null || typeof data !== 'object' || Array.isArray(data)) {
+          skip('a RECORD without stream or data');
+          continue;
+        }
+        const id = streamId(record.stream, typeof record.namespace === 'string' ? record.namespace : undefined);
+        const binding = bindings.get(id);
+        if (!binding) {
+          if (!unknownStreams.has(id)) {
+            unknownStreams.add(id);
+            logger.warn(`Records of stream ${record.stream} are ignored: the stream is not in the configured catalog.`);
+          }
+          continue;
+        }
+        await pipeline.submit(binding, data as Record<string, unknown>);
+      } else if (message.type === 'STATE') {
+        if (message.state === null || typeof message.state !== 'object') {
+          skip('a STATE without state');
+          continue;
+        }
+        ledger.state(message as EchoedStateMessage);
+        if (!dryRun) for (const state of ledger.ready()) writer.send(state);
+      }
+      // TRACE, LOG and other messages carry nothing to write.
+    }
+    await pipeline.finish();
+  } finally {
+    await handle?.close();
+    await report.close();
+  }
+  if (skipped > SKIPPED_LINES_LOGGED) logger.warn(`Skipped ${skipped} input lines in all that were not Airbyte messages.`);
+  report.summarize(dryRun);
+  if (dryRun && ledger.received > 0) logger.info(`Dry run: ${ledger.received} state message(s) were not echoed, so the source's cursor does not move past data that was not written.`);
+  if (pipeline.failure !== undefined) {
+    if (ledger.held > 0) logger.warn(`${ledger.held} state message(s) were not echoed: their records were not all written. The next attempt resends from the last echoed state.`);
+    throw pipeline.failure instanceof Error ? pipeline.failure : new ConnectorError(String(pipeline.failure), 'system_error');
+  }
+  if (!dryRun && ledger.held > 0) throw new ConnectorError(`${ledger.held} state message(s) could not be echoed.`, 'system_error');
+  const { records, failed } = report.totals();
+  if (records > 0 && (failed / records) * 100 > config.max_rejected_percent) {
+    throw configError(
+      `${failed} of ${records} records (${((failed / records) * 100).toFixed(1)} %) were ${dryRun ? 'invalid (dry run)' : 'rejected by Hyros or invalid'}, more than max_rejected_percent (${config.max_rejected_percent} %). ${dryRun ? '' : 'Every state was echoed: '}Fix the records (see the WARN lines${config.rejected_records_path ? ` and ${config.rejected_records_path}` : ''}) and sync them again, or raise max_rejected_percent.`,
+    );
+  }
+  return 0;
+}

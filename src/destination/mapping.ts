@@ -91,20 +91,20 @@ function itemList(value: unknown): Payload[] | Problem {
   return list as Payload[];
 }
 
-function mapItems(def: ObjectDef, itemFields: readonly FieldDef[], record: Payload, options: MappingOptions): { items: Payload[]; problems: string[] } {
+function mapItems(itemFields: readonly FieldDef[], record: Payload, options: MappingOptions): { items: Payload[]; problems: string[] } {
   const itemsName = options.renames?.items ?? 'items';
   const raw = record[itemsName];
   if (isAbsent(raw)) {
     // A flat row is a one-item order: its item fields sit on the record itself.
     const flatFields = itemFields.filter((field) => field.flat);
     const present = flatFields.some((field) => !isAbsent(lookup(record, field, options.renames).value));
-    if (!present) return { items: [], problems: [`items: a ${def.name} needs at least one item (give items, or name and price on the record)`] };
+    if (!present) return { items: [], problems: [`items: at least one item is required (give items, or name and price on the record)`] };
     const item: Payload = {};
     return { items: [item], problems: mapFields(flatFields, record, item, options, '') };
   }
   const list = itemList(raw);
   if (list instanceof Problem) return { items: [], problems: [`${itemsName}: expected ${list.expected}`] };
-  if (list.length === 0) return { items: [], problems: [`${itemsName}: a ${def.name} needs at least one item`] };
+  if (list.length === 0) return { items: [], problems: [`${itemsName}: at least one item is required`] };
   const items: Payload[] = [];
   const problems: string[] = [];
   list.forEach((source, index) => {
@@ -129,7 +129,7 @@ export function mapRecord(def: ObjectDef, record: Payload, options: MappingOptio
   const payload: Payload = {};
   const problems = mapFields(def.fields, record, payload, options, '');
   if (def.items) {
-    const { items, problems: itemProblems } = mapItems(def, def.items, record, options);
+    const { items, problems: itemProblems } = mapItems(def.items, record, options);
     problems.push(...itemProblems);
     if (items.length > 0) payload.items = items;
   }

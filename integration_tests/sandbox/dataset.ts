@@ -20,7 +20,7 @@ export const DEFAULT_COUNTS: Readonly<Record<StreamName, number>> = {
   sources: 12, ads: 20, ad_accounts: 3, products: 8, stages: 5, tags: 10,
 };
 
-type Json = Record<string, unknown>;
+export type Json = Record<string, unknown>;
 
 /** A served record plus the keys the server filters and sorts on. */
 export interface Row {
@@ -98,9 +98,32 @@ function applyBoundaries(times: number[], start: number, end: number, offsetMin:
 }
 
 /** newest first, ties broken by id descending */
+export const compareNewestFirst = (a: Row, b: Row): number => (b.t - a.t) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+
 function sortNewestFirst(rows: Row[]): void {
-  rows.sort((a, b) => (b.t - a.t) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+  rows.sort(compareNewestFirst);
 }
+
+/** Insert one row where `compareNewestFirst` puts it (the server cuts date ranges by binary search). */
+export function insertNewestFirst(rows: Row[], row: Row): void {
+  let lo = 0, hi = rows.length;
+  while (lo < hi) { const m = (lo + hi) >>> 1; if (compareNewestFirst(rows[m] as Row, row) <= 0) lo = m + 1; else hi = m; }
+  rows.splice(lo, 0, row);
+}
+
+/** Remove one row (by identity); false when it is not there. */
+export function removeRow(rows: Row[], row: Row): boolean {
+  const i = rows.indexOf(row);
+  if (i < 0) return false;
+  rows.splice(i, 1);
+  return true;
+}
+
+/** The lead as sales, calls, subscriptions and carts embed it (creationDate in the record's Java zone). */
+export const embeddedLead = (lead: Row, zone: string): Json => ({
+  id: lead.id, email: lead.email, creationDate: javaDate(lead.t, zone),
+  firstName: lead.rec.firstName, lastName: lead.rec.lastName, tags: lead.rec.tags ?? [],
+});
 
 interface SourceInfo {
   rec: Json;
@@ -286,10 +309,6 @@ export function buildAccount(cfg: DatasetConfig, accountId: string): AccountData
     while (lo < hi) { const m = (lo + hi) >> 1; if ((leadsAsc[m] as Row).t <= t) lo = m + 1; else hi = m; }
     return lo > 0 ? leadsAsc[rng.int(0, lo - 1)] : rng.pick(leadsAsc);
   };
-  const embeddedLead = (lead: Row, zone: string): Json => ({
-    id: lead.id, email: lead.email, creationDate: javaDate(lead.t, zone),
-    firstName: lead.rec.firstName, lastName: lead.rec.lastName, tags: lead.rec.tags ?? [],
-  });
   const sources = (rng: Rng, lead: Row | undefined, t: number): Json => {
     if (lead?.rec.firstSource) return { firstSource: lead.rec.firstSource, lastSource: lead.rec.lastSource };
     if (rng.bool(0.3)) { const a = attribution(rng, t - rng.int(0, 86_400) * 1000); if (a) return { firstSource: a, lastSource: a }; }

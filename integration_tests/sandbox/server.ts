@@ -4,16 +4,20 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { randomBytes } from 'node:crypto';
 import { buildAccount, DEFAULT_COUNTS, STREAMS, type AccountData, type Row, type StreamName } from './dataset.js';
 import { PageStore, canonicalParams } from './paging.js';
 import { RateLimiter } from './ratelimit.js';
 import { FaultPlan, type Fault, type FaultKind } from './faults.js';
 import { attributionRow, daysInRange, parseAttributionQuery } from './attribution.js';
 import { parseOffset, parseRequestDate } from './time.js';
+import { NOT_FOUND, error, json, requestId, text, type Reply } from './reply.js';
+import { WriteApi, defaultFailWhen, matchWriteRoute, type FailWhen, type WriteEntry, type WriteRoute } from './writes.js';
+import type { EntityObject } from './write-apply.js';
 
 export type { StreamName } from './dataset.js';
 export type { Fault, FaultKind } from './faults.js';
+export type { FailWhen, WriteEntry, WriteObject, WriteStatus } from './writes.js';
+export type { EntityObject } from './write-apply.js';
 
 export interface SandboxOptions {
   host?: string;
@@ -26,10 +30,19 @@ export interface SandboxOptions {
   timezone?: string;
   latencyMs?: number;
   rateLimit?: { perSecond: number; perMinute: number } | false;
+  /** read paths (`/calls` → 403 GET_CALLS) and write role names as Hyros spells them (`Create Orders`) */
   missingRoles?: string[];
+  /** a missing role answers plain-text 401 `Unauthorized` (the API before v1.40) instead of the 403 */
+  bareUnauthorizedForMissingRole?: boolean;
   missingEndpoints?: string[];
   accounts?: string[];
   faults?: Fault[];
+  /** how long an accepted write stays PENDING before it is PROCESSED (or FAILED); default 1000 */
+  processingDelayMs?: number;
+  /** a reason makes the write FAILED with it; default: orders whose orderId starts with `fail-` */
+  failWhen?: FailWhen;
+  /** false: `GET /requests/{id}` does not exist (plain-text 404, the API before v1.41); default true */
+  requestStatusEndpoint?: boolean;
 }
 
 export interface SandboxStats {
@@ -51,24 +64,20 @@ export interface Sandbox {
   records(stream: StreamName, accountId?: string): Array<Record<string, unknown>>;
   invalidateKey(): void;
   setFaults(faults: Fault[]): void;
+  /** every accepted write, in arrival order, with its current status */
+  writes(): WriteEntry[];
+  /** natural keys that ended up as more than one distinct order/call/subscription/cart (empty = no duplicate) */
+  duplicates(): Array<{ accountId: string; object: EntityObject; key: string; count: number }>;
+  /** accepted writes still PENDING */
+  pendingCount(): number;
+  /** resolves once nothing is PENDING (or the sandbox is closed) */
+  settle(): Promise<void>;
+  /** the served records of each distinct entity behind one natural key (sales of an order, the call, …), oldest entity first */
+  entityRecords(object: EntityObject, key: string, accountId?: string): Array<Array<Record<string, unknown>>>;
 }
 
 export const BASE_PATH = '/v1/api/v1.0';
 
-interface Reply {
-  status: number;
-  body: string;
-  contentType?: string;
-  headers?: Record<string, string>;
-  /** called once the response is written (or the socket is gone) */
-  release?: () => void;
-}
-
-const requestId = (): string => randomBytes(16).toString('hex');
-const json = (status: number, obj: unknown): Reply => ({ status, body: JSON.stringify(obj), contentType: 'application/json' });
-const error = (status: number, ...message: string[]): Reply => json(status, { result: 'ERROR', message });
-const text = (status: number, body: string, contentType = 'text/plain'): Reply => ({ status, body, contentType });
-const NOT_FOUND = (): Reply => text(404, 'Not found');
 
 /** list filter values: `a,b` or `"a","b"` (hyros-api.md §3 array syntax) */
 function listParam(p: URLSearchParams, name: string): string[] | undefined {
@@ -166,6 +175,18 @@ function roleFor(path: string): string {
   return `GET_${path.replace(/^\//, '').replace(/[-/]/g, '_').toUpperCase()}`;
 }
 
+/** The request body as text (writes); bounded so a runaway client cannot exhaust memory. */
+async function readBody(req: IncomingMessage, limit = 1_000_000): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size <= limit) chunks.push(chunk);
+  }
+  // an oversized body is not JSON the sandbox accepts: it answers like any unparsable body
+  return size <= limit ? Buffer.concat(chunks).toString('utf8') : '';
+}
+
 function parsePageSize(p: URLSearchParams, dflt: number): number | null {
   const v = p.get('pageSize');
   if (v === null) return dflt;
@@ -187,6 +208,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   if (!(dataEnd > dataStart)) throw new Error('dataEnd must be after dataStart');
   const missingRoles = new Set(opts.missingRoles ?? []);
   const missingEndpoints = new Set(opts.missingEndpoints ?? []);
+  const missingRole = (role: string): Reply =>
+    (opts.bareUnauthorizedForMissingRole ? text(401, 'Unauthorized') : error(403, `Missing role ${role}`));
+  const requestStatusEndpoint = opts.requestStatusEndpoint ?? true;
   const cfg = { seed, counts, dataStart, dataEnd, offsetMin };
 
   const accounts = new Map<string, AccountData>();
@@ -200,6 +224,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const timers = new Set<NodeJS.Timeout>();
   let keyValid = true;
   let closed = false;
+  const writeApi = new WriteApi({
+    seed, offsetMin, processingDelayMs: opts.processingDelayMs ?? 1000, failWhen: opts.failWhen ?? defaultFailWhen,
+    missingRoles, missingRole,
+  });
 
   const emptyStats = (): SandboxStats => ({ requests: 0, byPath: {}, status: {}, rateLimited: 0, faults: 0, maxPerSecond: 0, maxPerMinute: 0 });
   let stats = emptyStats();
@@ -353,7 +381,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   }
 
   // ---------- request pipeline ----------
-  function route(req: IncomingMessage, url: URL, sub: string, fault: FaultKind | null): Reply {
+  /** auth → fault → `Accessible-Account-Id`: the account to serve, or the answer that stops here */
+  function admit(req: IncomingMessage, fault: FaultKind | null): Reply | { accountId: string; data: AccountData } {
     if (fault === 'key-invalid') keyValid = false;
     const key = req.headers['api-key'];
     if (key === undefined || key === '') return text(401, 'Unauthorized');
@@ -370,7 +399,15 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     const accountId = typeof hdr === 'string' ? hdr.trim() : '';
     const data = accountId === '' ? accounts.get('') : accounts.get(accountId);
     if (!data) return error(403, `Not authorized: account ${accountId} is not one of your connected client accounts.`);
-    if (missingRoles.has(sub)) return error(403, `Missing role ${roleFor(sub)}`);
+    return { accountId, data };
+  }
+
+  function route(req: IncomingMessage, url: URL, sub: string, fault: FaultKind | null, write: WriteRoute | null, body: string): Reply {
+    const admitted = admit(req, fault);
+    if ('status' in admitted) return admitted;
+    const { accountId, data } = admitted;
+    if (write) return writeApi.handle(write, accountId, data, url.searchParams, body, sub);
+    if (missingRoles.has(sub)) return missingRole(roleFor(sub));
     const p = url.searchParams;
     if (sub === '/user-info') return userInfo(accountId, data);
     if (sub === '/attribution') return attribution(p, accountId, data);
@@ -383,6 +420,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     stats.status[String(reply.status)] = (stats.status[String(reply.status)] ?? 0) + 1;
     const buf = Buffer.from(reply.body, 'utf8');
     const headers: Record<string, string> = { ...extra, ...(reply.headers ?? {}), 'Content-Type': reply.contentType ?? 'application/json' };
+    // the request was served (a write accepted) but its answer is lost
+    if (fault === 'accept-then-hang' && reply.status === 200) return;
+    if (fault === 'accept-then-drop' && reply.status === 200) { res.socket?.destroy(); return; }
     if (fault === 'reset-mid-body' && reply.status === 200) {
       res.writeHead(200, { ...headers, 'Content-Length': String(buf.length) });
       res.write(buf.subarray(0, Math.floor(buf.length / 2)), () => res.socket?.destroy());
@@ -399,11 +439,17 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     const url = new URL(req.url ?? '/', 'http://sandbox.local');
     const path = url.pathname.replace(/\/+$/, '') || '/';
     const sub = path.startsWith(`${BASE_PATH}/`) ? path.slice(BASE_PATH.length) : null;
-    stats.byPath[sub ?? path] = (stats.byPath[sub ?? path] ?? 0) + 1;
-    if (sub === null || req.method !== 'GET' || !ROUTES.has(sub) || missingEndpoints.has(sub)) {
+    const writeRoute = sub === null ? null : matchWriteRoute(req.method, sub);
+    const statsKey = writeRoute?.key ?? sub ?? path;
+    stats.byPath[statsKey] = (stats.byPath[statsKey] ?? 0) + 1;
+    const known = writeRoute
+      ? !missingEndpoints.has(writeRoute.path) && (writeRoute.kind !== 'status' || requestStatusEndpoint)
+      : sub !== null && req.method === 'GET' && ROUTES.has(sub) && !missingEndpoints.has(sub);
+    if (sub === null || !known) {
       await sleep(latencyMs);
       return write(res, NOT_FOUND(), {}, null);
     }
+    const body = writeRoute?.kind === 'create' ? await readBody(req) : '';
     const rl = limiter.check();
     stats.maxPerSecond = limiter.maxPerSecond;
     stats.maxPerMinute = limiter.maxPerMinute;
@@ -412,10 +458,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       await sleep(latencyMs);
       return write(res, error(429, 'Number of API requests per second exceeded'), rl.headers, null);
     }
-    const fault = faults.pick(sub, url.searchParams.has('pageId'));
+    const fault = faults.pick(writeRoute?.path ?? sub, url.searchParams.has('pageId'), req.method);
     if (fault) stats.faults++;
-    if (fault === 'hang') return; // never answered; close() destroys the socket
-    const reply = route(req, url, sub, fault);
+    if (fault === 'hang') return; // never answered (a write is not accepted); close() destroys the socket
+    const reply = route(req, url, sub, fault, writeRoute, body);
     try {
       await sleep(latencyMs);
       write(res, reply, rl.headers, fault);
@@ -446,6 +492,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     baseUrl: `${url}${BASE_PATH}`,
     close: () => new Promise<void>((resolve) => {
       closed = true;
+      writeApi.close();
       for (const t of timers) clearTimeout(t);
       timers.clear();
       server.close(() => resolve());
@@ -465,5 +512,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     },
     invalidateKey: () => { keyValid = false; },
     setFaults: (f) => faults.set(f),
+    writes: () => writeApi.writes(),
+    duplicates: () => writeApi.duplicates(),
+    pendingCount: () => writeApi.pendingCount(),
+    settle: () => writeApi.settle(),
+    entityRecords: (object, key, accountId) => writeApi.entityRecords(object, key, accountId ?? ''),
   };
 }

@@ -2,11 +2,12 @@
  * Runs the built CLI (dist/src/main.js) as a child process, the way Airbyte does, and parses its
  * stdout into protocol messages. Every test that goes through the CLI uses this.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const CLI_PATH = fileURLToPath(new URL('../../dist/src/main.js', import.meta.url));
+export const DESTINATION_CLI_PATH = fileURLToPath(new URL('../../dist/src/destination/main.js', import.meta.url));
 
 export interface CliResult {
   code: number | null;
@@ -22,25 +23,35 @@ export interface CliOptions {
   timeoutMs?: number;
   /** Called for each stdout line as it arrives (e.g. to kill the process mid-sync). */
   onLine?: (line: string, child: ReturnType<typeof spawn>) => void;
+  /** The built bin to run (default: the source's). */
+  bin?: string;
+  /** Written to the child's stdin, which is then closed (default: no stdin). */
+  input?: string;
 }
 
 export function assertBuilt(): void {
-  if (!existsSync(CLI_PATH)) throw new Error(`${CLI_PATH} is missing: run \`npm run build\` before the tests`);
+  for (const path of [CLI_PATH, DESTINATION_CLI_PATH]) {
+    if (!existsSync(path)) throw new Error(`${path} is missing: run \`npm run build\` before the tests`);
+  }
 }
 
 export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
   assertBuilt();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_PATH, ...args], {
+    const child = spawn(process.execPath, [options.bin ?? CLI_PATH, ...args], {
       env: { ...process.env, ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    }) as ChildProcessWithoutNullStreams;
+    if (options.input !== undefined) {
+      child.stdin.on('error', () => undefined); // a child killed mid-input closes its end early
+      child.stdin.end(options.input);
+    }
     let stdout = '';
     let stderr = '';
     let partial = '';
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`source-hyros ${args.join(' ')} did not finish within ${options.timeoutMs ?? 60_000} ms`));
+      reject(new Error(`${options.bin ?? CLI_PATH} ${args.join(' ')} did not finish within ${options.timeoutMs ?? 60_000} ms`));
     }, options.timeoutMs ?? 60_000);
     child.stdout.setEncoding('utf8');
     child.stderr.setEncoding('utf8');

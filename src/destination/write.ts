@@ -33,6 +33,15 @@ export async function runWrite(args: WriteArgs, writer: MessageWriter, logger: L
   const report = new OutcomeReport(logger, config.rejected_records_path);
   await report.open();
   const ledger = new StateLedger();
+  // An echoed state leaves at once (not batched with later output): it is the platform's checkpoint.
+  const echoReady = (): void => {
+    let echoed = false;
+    for (const state of ledger.ready()) {
+      writer.send(state);
+      echoed = true;
+    }
+    if (echoed) void writer.flush();
+  };
   let handle: ClientHandle | undefined;
   if (!dryRun) handle = createHyrosClient(config);
   const pipeline = new WritePipeline({
@@ -45,7 +54,7 @@ export async function runWrite(args: WriteArgs, writer: MessageWriter, logger: L
     // States go out as soon as their records have outcomes; never in a dry run, never after a failure.
     onSettled: () => {
       if (dryRun || pipeline.failure !== undefined) return;
-      for (const state of ledger.ready()) writer.send(state);
+      echoReady();
     },
   });
   if (dryRun) logger.info('Dry run: records are validated and mapped, nothing is sent to Hyros, and no state is echoed.');
@@ -93,7 +102,7 @@ export async function runWrite(args: WriteArgs, writer: MessageWriter, logger: L
           continue;
         }
         ledger.state(message as EchoedStateMessage);
-        if (!dryRun) for (const state of ledger.ready()) writer.send(state);
+        if (!dryRun) echoReady();
       }
       // TRACE, LOG and other messages carry nothing to write.
     }

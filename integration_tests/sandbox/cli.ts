@@ -2,7 +2,8 @@
 /**
  * Start the Hyros sandbox from the command line:
  *   node dist/integration_tests/sandbox/cli.js [--port N] [--latency MS] [--seed N] [--scale N]
- *        [--no-rate-limit] [--accounts a,b,c]
+ *        [--no-rate-limit] [--accounts a,b,c] [--processing-delay MS] [--missing-roles "Create Orders,/calls"]
+ *        [--bare-401-missing-role] [--no-request-status]
  * Prints exactly one line to stdout (the base URL); logs go to stderr. Stops on SIGINT/SIGTERM.
  */
 import { parseArgs } from 'node:util';
@@ -26,6 +27,10 @@ async function main(): Promise<void> {
       'no-rate-limit': { type: 'boolean', default: false },
       accounts: { type: 'string' },
       'api-key': { type: 'string' },
+      'processing-delay': { type: 'string' },
+      'missing-roles': { type: 'string' },
+      'bare-401-missing-role': { type: 'boolean', default: false },
+      'no-request-status': { type: 'boolean', default: false },
     },
     strict: true,
     allowPositionals: false,
@@ -33,7 +38,9 @@ async function main(): Promise<void> {
   const scale = num('scale', values.scale, 1);
   const counts = {} as Record<StreamName, number>;
   for (const s of STREAMS) counts[s] = Math.round(DEFAULT_COUNTS[s] * scale);
-  const accounts = values.accounts ? values.accounts.split(',').map((a) => a.trim()).filter(Boolean) : [];
+  const list = (v: string | undefined): string[] => (v ? v.split(',').map((a) => a.trim()).filter(Boolean) : []);
+  const accounts = list(values.accounts);
+  const processingDelayMs = num('processing-delay', values['processing-delay'], 1000);
   const sandbox = await startSandbox({
     port: num('port', values.port, 0),
     latencyMs: num('latency', values.latency, 0),
@@ -41,12 +48,17 @@ async function main(): Promise<void> {
     counts,
     accounts,
     rateLimit: values['no-rate-limit'] ? false : undefined,
+    processingDelayMs,
+    missingRoles: list(values['missing-roles']),
+    bareUnauthorizedForMissingRole: values['bare-401-missing-role'],
+    requestStatusEndpoint: !values['no-request-status'],
     ...(values['api-key'] ? { apiKey: values['api-key'] } : {}),
   });
   process.stdout.write(`${sandbox.baseUrl}\n`);
   process.stderr.write(
     `[sandbox] listening on ${sandbox.url} (API-Key: ${values['api-key'] ?? 'sandbox-key'}, scale ${scale}, ` +
-    `accounts [${accounts.join(',')}], rate limit ${values['no-rate-limit'] ? 'off' : '30/s 1000/min'})\n`,
+    `accounts [${accounts.join(',')}], rate limit ${values['no-rate-limit'] ? 'off' : '30/s 1000/min'}, ` +
+    `writes processed after ${processingDelayMs} ms)\n`,
   );
   let stopping = false;
   const stop = (sig: string): void => {

@@ -1,6 +1,7 @@
 /**
  * Hyros REST API sandbox: a real node:http server that behaves like the documented API
- * (/work/shared/reference/hyros-api.md §1–6, hyros-attribution.md §1, §3, §4). Loopback only.
+ * (/work/shared/reference/hyros-api.md §1–6, hyros-attribution.md §1, §3, §4), plus the write API
+ * (hyros-write-api.md; writes.ts). Loopback only.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';

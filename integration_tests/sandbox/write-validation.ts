@@ -65,6 +65,7 @@ export type Validated<T> = { ok: true; value: T } | { ok: false; errors: string[
 
 type Body = Record<string, unknown>;
 
+/** Hyros' answer to a body it cannot read */
 export const BAD_REQUEST = 'There was a problem while processing the request';
 const DATE_ERROR = 'Invalid date format. Please, read the API documentation';
 const EMAIL_OR_PHONE = 'Make sure that at least an email or a phone number is added';
@@ -254,12 +255,8 @@ function cart(b: Body, offsetMin: number): Validated<CartWrite> {
   return p.result(v);
 }
 
-/** Validate one POST body of `object` (the raw request text). */
-export function validateCreate(object: Exclude<WriteObject, 'refund'>, raw: string, offsetMin: number, now: number): Validated<WritePayload> {
-  let body: unknown;
-  try { body = JSON.parse(raw); } catch { return { ok: false, errors: [BAD_REQUEST] }; }
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) return { ok: false, errors: [BAD_REQUEST] };
-  const b = body as Body;
+/** Validate one POST body (a parsed JSON object) of `object`. */
+export function validateCreate(object: Exclude<WriteObject, 'refund'>, b: Body, offsetMin: number, now: number): Validated<WritePayload> {
   switch (object) {
     case 'order': return order(b, offsetMin);
     case 'lead': return lead(b, offsetMin, now);

@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox, type SandboxOptions } from './server.js';
 
@@ -271,7 +273,7 @@ describe('accepting and processing writes', () => {
 
 describe('the duplicate rule (destination-contract.md §5)', () => {
   it('a second POST while the first is PENDING is a second order; after PROCESSED it updates', async () => {
-    await start({ processingDelayMs: 200 });
+    await start({ processingDelayMs: 400 });
     await post(sb, '/orders', ORDER);
     await post(sb, '/orders', ORDER); // still PENDING: Hyros makes a duplicate
     await sb.settle();
@@ -289,7 +291,7 @@ describe('the duplicate rule (destination-contract.md §5)', () => {
   });
 
   it('calls, subscriptions and carts follow the same rule; orders without orderId are always new; leads never duplicate', async () => {
-    await start({ processingDelayMs: 150 });
+    await start({ processingDelayMs: 300 });
     const call = { name: 'Demo call', email: 'd@example.com', externalId: 'ext-1' };
     await post(sb, '/calls', call);
     await post(sb, '/calls', call);
@@ -332,7 +334,7 @@ describe('the duplicate rule (destination-contract.md §5)', () => {
 
 describe('refunds', () => {
   it('refundedAmount is the order\'s total refunded amount; absent refunds the whole order', async () => {
-    await start({ processingDelayMs: 50 });
+    await start({ processingDelayMs: 250 });
     const missing = await send(sb, 'DELETE', '/orders/o-1?refundedAmount=10');
     expect([missing.status, missing.body]).toEqual([400, { result: 'ERROR', message: ['Order not found: o-1'] }]);
     await post(sb, '/orders', ORDER); // total 99.99 + 2 × 50 = 199.99
@@ -412,7 +414,7 @@ describe('request status', () => {
 
 describe('faults on writes', () => {
   it('accept-then-drop: recorded and processed, the client gets no answer', async () => {
-    await start({ faults: [{ kind: 'accept-then-drop', path: '/orders', times: 1 }] });
+    await start({ processingDelayMs: 300, faults: [{ kind: 'accept-then-drop', path: '/orders', times: 1 }] });
     await expect(post(sb, '/orders', ORDER)).rejects.toThrow();
     expect(sb.writes()).toHaveLength(1);
     expect(sb.writes()[0]?.status).toBe('PENDING');
@@ -423,7 +425,7 @@ describe('faults on writes', () => {
   });
 
   it('accept-then-hang: recorded, never answered until the client aborts', async () => {
-    await start({ faults: [{ kind: 'accept-then-hang', path: '/leads', method: 'POST' }] });
+    await start({ processingDelayMs: 300, faults: [{ kind: 'accept-then-hang', path: '/leads', method: 'POST' }] });
     const ctl = new AbortController();
     const pending = send(sb, 'POST', '/leads', { email: 'h@example.com' }, KEY, ctl.signal);
     for (let i = 0; i < 100 && sb.writes().length === 0; i++) await new Promise((r) => setTimeout(r, 10));
@@ -512,5 +514,42 @@ describe('determinism', () => {
     expect(a.records('calls')).toEqual(b.records('calls'));
     expect(a.records('leads').map((l) => l.id)).toEqual(b.records('leads').map((l) => l.id));
     sb = undefined as unknown as Sandbox;
+  });
+});
+
+describe('CLI', () => {
+  it('--processing-delay, --missing-roles, --no-request-status', async () => {
+    const child = spawn(process.execPath, [
+      'dist/integration_tests/sandbox/cli.js', '--port', '0', '--no-rate-limit', '--processing-delay', '50',
+      '--missing-roles', 'Create Leads,/calls', '--no-request-status',
+    ], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      let out = '';
+      child.stdout.setEncoding('utf8');
+      for (let i = 0; i < 100 && !out.includes('\n'); i++) {
+        const [chunk] = await Promise.race([once(child.stdout, 'data'), new Promise<[string]>((r) => setTimeout(() => r(['']), 100))]);
+        out += String(chunk);
+      }
+      const base = out.trim();
+      expect(base).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1\/api\/v1\.0$/);
+      const call = async (method: string, path: string, body?: unknown) => {
+        const res = await fetch(base + path, { method, headers: KEY, ...(body ? { body: JSON.stringify(body) } : {}) });
+        return [res.status, await res.text()] as const;
+      };
+      expect(await call('POST', '/leads', { email: 'a@b.co' })).toEqual([403, '{"result":"ERROR","message":["Missing role Create Leads"]}']);
+      expect((await call('GET', '/calls'))[0]).toBe(403);
+      expect(await call('GET', '/requests/abc')).toEqual([404, 'Not found']);
+      expect((await call('POST', '/orders', { email: 'a@b.co', orderId: 'cli-1', date: '2026-01-10T00:00:00Z', items: [{ name: 'Course', price: 5 }] }))[0]).toBe(200);
+      let sales: Json[] = [];
+      for (let i = 0; i < 50 && sales.length === 0; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        const [, text] = await call('GET', '/sales?emails=a@b.co');
+        sales = (JSON.parse(text) as { result: Json[] }).result;
+      }
+      expect(sales.map((s) => s.orderId)).toEqual(['cli-1']);
+    } finally {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    }
   });
 });

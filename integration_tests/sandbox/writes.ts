@@ -9,7 +9,7 @@ import type { AccountData } from './dataset.js';
 import { error, json, requestId, type Reply } from './reply.js';
 import { AccountLedger, type EntityObject } from './write-apply.js';
 import {
-  naturalKey, validateCreate, validateRefund, type Validated, type WriteObject, type WritePayload,
+  BAD_REQUEST, naturalKey, validateCreate, validateRefund, type Validated, type WriteObject, type WritePayload,
 } from './write-validation.js';
 
 export type { WriteObject } from './write-validation.js';
@@ -50,6 +50,16 @@ const EVENT_TYPE: Record<WriteObject, string> = {
   order: 'ORDER_CREATE', lead: 'LEAD_CREATE', call: 'CALL_CREATE', subscription: 'SUBSCRIPTION_CREATE', cart: 'CART_CREATE', refund: 'ORDER_REFUND',
 };
 const ENTITY: ReadonlySet<WriteObject> = new Set(['order', 'call', 'subscription', 'cart']);
+
+/** a JSON object body, or undefined (not JSON, or JSON but not an object) */
+function parseObject(raw: string): Record<string, unknown> | undefined {
+  try {
+    const v: unknown = JSON.parse(raw);
+    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 export function matchWriteRoute(method: string | undefined, sub: string): WriteRoute | null {
   if (method === 'POST') {
@@ -125,13 +135,17 @@ export class WriteApi {
     if (route.kind === 'refund') {
       let orderId: string;
       try { orderId = decodeURIComponent(route.id as string); } catch { return error(400, 'Invalid orderId'); }
-      const amount = params.get('refundedAmount');
-      v = validateRefund(orderId, amount);
-      if (v.ok && !this.ledger(accountId, data).hasOrder(orderId)) return error(400, `Order not found: ${orderId}`);
-      body = { orderId, ...(v.ok && v.value.object === 'refund' && v.value.refundedAmount !== undefined ? { refundedAmount: v.value.refundedAmount } : {}) };
+      const refund = validateRefund(orderId, params.get('refundedAmount'));
+      if (!refund.ok) return error(400, ...refund.errors);
+      if (!this.ledger(accountId, data).hasOrder(orderId)) return error(400, `Order not found: ${orderId}`);
+      v = refund;
+      body = { ...refund.value };
+      delete body.object;
     } else {
-      v = validateCreate(route.object as Exclude<WriteObject, 'refund'>, rawBody, this.opts.offsetMin, now);
-      body = v.ok ? (JSON.parse(rawBody) as Record<string, unknown>) : {};
+      const parsed = parseObject(rawBody);
+      if (parsed === undefined) return error(400, BAD_REQUEST);
+      v = validateCreate(route.object as Exclude<WriteObject, 'refund'>, parsed, this.opts.offsetMin, now);
+      body = parsed;
     }
     if (!v.ok) return error(400, ...v.errors);
     const payload = v.value;

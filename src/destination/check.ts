@@ -65,7 +65,7 @@ async function probe(object: ObjectDef, client: HyrosClient, context: RequestCon
   } catch (error) {
     if (error instanceof HyrosApiError && !error.keyRejected && (error.status === 403 || error.status === 401)) {
       if (/client account/i.test(error.message)) throw error;
-      return { object, writable: false, why: `needs the role "${object.role}" (HTTP ${error.status})` };
+      return { object, writable: false, why: `needs the role "${object.role}", HTTP ${error.status}` };
     }
     throw error;
   }
@@ -82,7 +82,7 @@ async function probeAll(config: ResolvedDestinationConfig, client: HyrosClient, 
   const missing = results.filter((r): r is Extract<Probe, { writable: false }> => !r.writable);
   const writable = results.filter((r) => r.writable).map((r) => r.object.name);
   const refundNote = objects.some((o) => o.name === 'refund') ? ' The refund role ("Delete Orders") cannot be tested without refunding; a missing one is reported on the first refund.' : '';
-  const problems = missing.map((r) => `${r.object.name} ${r.why}`);
+  const problems = missing.map((r) => `${r.object.name} (${r.why})`);
   if (config.write_confirmation === 'processed') {
     const poller = new RequestStatusPoller(client);
     await poller.poll('00000000000000000000000000000000', context);
@@ -95,6 +95,6 @@ async function probeAll(config: ResolvedDestinationConfig, client: HyrosClient, 
   if (writable.length === 0 || (config.write_confirmation === 'processed' && problems.length > missing.length)) {
     return { failed: `The API key cannot write to Hyros: ${problems.join('; ')}. Add the roles under Settings → API in Hyros.` };
   }
-  const cannot = missing.length > 0 ? ` It cannot write ${problems.join('; ')}.` : '';
+  const cannot = missing.length > 0 ? ` It cannot write ${problems.join(', ')}.` : '';
   return { succeeded: `The API key can write ${writable.join(', ')}.${cannot}${refundNote}` };
 }

@@ -9,6 +9,7 @@
  * - at most `max_concurrency` requests are in flight, all under the key's one limiter, and at most
  *   MAX_OUTSTANDING records wait for an outcome: past that, `submit` waits, and stdin is not read.
  */
+import { setMaxListeners } from 'node:events';
 import { sleep } from '../hyros/backoff.js';
 import type { HyrosClient, WriteOutcome } from '../hyros/client.js';
 import { ConnectorError, configError } from '../errors.js';
@@ -78,6 +79,8 @@ export class WritePipeline {
 
   constructor(private readonly deps: PipelineDeps) {
     this.slots = new Slots(deps.config.max_concurrency);
+    // Every waiting record and request listens to the one abort signal (at most MAX_OUTSTANDING of each).
+    setMaxListeners(2 * MAX_OUTSTANDING + 64, this.aborter.signal);
     this.poller = deps.client ? new RequestStatusPoller(deps.client) : undefined;
     this.ambiguousMs = deps.config.ambiguous_retry_after_seconds * 1000;
   }

@@ -1,7 +1,7 @@
 #!/usr/bin/env -S node --max-semi-space-size=8 --heap-growing-percent=10
 // Same V8 flags as the source's bin (src/main.ts): memory stays flat on long inputs.
 /**
- * destination-hyros' CLI (Airbyte's destination contract): spec | check --config |
+ * destination-hyros' CLI (Airbyte's destination contract): spec | check --config | discover --config |
  * write --config --catalog [--dry-run]. stdout carries only protocol messages; any failure ends in
  * exactly one TRACE ERROR and a non-zero exit.
  */
@@ -35,6 +35,9 @@ async function parseCommandLine(): Promise<void> {
     .command('check', 'check the config, the API key and its write roles', { config: configOption }, (args) =>
       run(async () => (await import('./check.js')).runDestinationCheck(args.config, writer)),
     )
+    .command('discover', 'print the objects the destination can write (DESTINATION_CATALOG)', { config: configOption }, (args) =>
+      run(async () => (await import('./discover.js')).runDestinationDiscover(args.config, writer)),
+    )
     .command(
       'write',
       'write the Airbyte messages on stdin to Hyros',
@@ -46,7 +49,7 @@ async function parseCommandLine(): Promise<void> {
       (args) => run(async () => (await import('./write.js')).runWrite({ config: args.config, catalog: args.catalog, dryRun: args['dry-run'] }, writer, logger)),
     )
     .option('debug', { type: 'boolean', describe: 'accepted for compatibility with Airbyte runners', default: false })
-    .demandCommand(1, 'Name a command: spec, check or write.')
+    .demandCommand(1, 'Name a command: spec, check, discover or write.')
     .strict()
     .help()
     .version(false)

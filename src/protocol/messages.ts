@@ -67,6 +67,11 @@ export interface CatalogMessage {
   type: 'CATALOG';
   catalog: { streams: AirbyteStream[] };
 }
+/** Destinations (protocol 0.16+): the objects a destination can write. */
+export interface DestinationCatalogMessage {
+  type: 'DESTINATION_CATALOG';
+  destination_catalog: JsonObject;
+}
 export interface RateLimitedReason {
   type: 'RATE_LIMITED';
   rate_limited?: { quota_reset?: number };
@@ -111,6 +116,7 @@ export type AirbyteMessage =
   | SpecMessage
   | ConnectionStatusMessage
   | CatalogMessage
+  | DestinationCatalogMessage
   | TraceMessage;
 
 export function recordMessage(stream: string, data: JsonObject, emittedAt: number = Date.now()): RecordMessage {

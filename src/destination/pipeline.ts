@@ -162,7 +162,7 @@ export class WritePipeline {
       await this.waitForEarlierWrite(object, track);
       const outcome = await this.send(binding, payload, track);
       if (outcome.kind === 'rejected') {
-        await this.deps.report.failed({ stream: binding.label, object: object.name, key, outcome: 'rejected', reasons: [`HTTP ${outcome.status}: ${outcome.message}`], record });
+        await this.deps.report.failed({ stream: binding.label, object: object.name, key, outcome: 'rejected', reasons: [rejectionReason(object, payload, outcome)], record });
         this.settle(ticket, 'rejected');
         return;
       }
@@ -271,6 +271,15 @@ export class WritePipeline {
     const body = request.body === undefined ? '' : ` ${JSON.stringify(request.body)}`;
     this.deps.logger.info(maskEmailsIn(`Dry run, stream ${binding.label}: would send ${binding.object.method} /${request.path}${query}${body}`));
   }
+}
+
+/** Hyros' message, and for a refund of an order Hyros does not know, what that means. */
+function rejectionReason(object: ObjectDef, payload: Payload, outcome: { status: number; message: string }): string {
+  const said = `HTTP ${outcome.status}: ${outcome.message}`;
+  if (object.name === 'refund' && /not found|does not exist|unknown order/i.test(outcome.message)) {
+    return `${said}. Hyros does not know order ${String(payload.orderId)} (yet): a refund applies only to an order Hyros has processed. Send the order first; in the same input a refund waits for its order.`;
+  }
+  return said;
 }
 
 /** The HTTP request for one payload: a JSON body, or (refunds) the order id in the path and a query. */

@@ -2,10 +2,11 @@
  * Records → outcomes. Each record is mapped and validated (invalid: never sent), then written under
  * the exactly-once rules of destination-contract §5:
  * - writes for one natural key go one after another, and a later one waits until the earlier request
- *   is PROCESSED (status API) or `ambiguous_retry_after_seconds` have passed since it was sent
+ *   is PROCESSED (status API) or `ambiguous_retry_after_seconds` have passed since its answer came
  *   (Hyros duplicates an order or call re-sent while the first is PENDING; leads upsert, so they only
  *   keep their order);
- * - a write whose answer was lost is sent again only after that same delay;
+ * - a write whose answer was lost is sent again only after that same delay, counted from the loss
+ *   (the lost request reached Hyros, if at all, before that moment, whatever the network delay);
  * - at most `max_concurrency` requests are in flight, all under the key's one limiter, and at most
  *   MAX_OUTSTANDING records wait for an outcome: past that, `submit` waits, and stdin is not read.
  */
@@ -31,7 +32,8 @@ const MAX_CONFIRMATION_WAIT_MS = 2 * 3600_000;
 /** The last write sent for one natural key. */
 interface KeyTrack {
   tail: Promise<void>;
-  last?: { requestId: string | undefined; sentAtMs: number; processed: boolean };
+  /** `settledAtMs`: when its answer came or was lost (Hyros had it, if at all, by then). */
+  last?: { requestId: string | undefined; sentAtMs: number; settledAtMs: number; processed: boolean };
 }
 
 class Slots {
@@ -123,7 +125,7 @@ export class WritePipeline {
       this.outstanding--;
       this.roomWaiters.shift()?.();
       // Forget a key once nothing waits on it and a resend of it could no longer duplicate.
-      if (track.tail === task && (track.last === undefined || track.last.processed || Date.now() >= track.last.sentAtMs + this.ambiguousMs)) {
+      if (track.tail === task && (track.last === undefined || track.last.processed || Date.now() >= track.last.settledAtMs + this.ambiguousMs)) {
         this.keys.delete(mapped.key);
       }
     });
@@ -201,19 +203,19 @@ export class WritePipeline {
         this.slots.release();
       }
       if (outcome.kind === 'accepted') {
-        track.last = { requestId: outcome.requestId, sentAtMs: outcome.sentAtMs, processed: false };
+        track.last = { requestId: outcome.requestId, sentAtMs: outcome.sentAtMs, settledAtMs: outcome.settledAtMs, processed: false };
         return outcome;
       }
       if (outcome.kind === 'rejected') return outcome;
       // The write may have reached Hyros: treat it as pending until the delay has passed.
-      track.last = { requestId: undefined, sentAtMs: outcome.sentAtMs, processed: false };
+      track.last = { requestId: undefined, sentAtMs: outcome.sentAtMs, settledAtMs: outcome.settledAtMs, processed: false };
       if (resend >= maxResends) {
         throw new ConnectorError(
           `${object.method} /${request.path}: the answer was lost ${resend + 1} times (${outcome.reason}). The writes sent so far may have reached Hyros; the next attempt resends them from the last saved state, which updates rather than duplicates once Hyros has processed them.`,
           'transient_error',
         );
       }
-      const waitMs = Math.max(0, outcome.sentAtMs + this.ambiguousMs - Date.now());
+      const waitMs = Math.max(0, outcome.settledAtMs + this.ambiguousMs - Date.now());
       this.deps.logger.warn(
         `${object.method} /${request.path}: the answer was lost (${outcome.reason}); Hyros may have accepted the write, so it is sent again only after ${Math.round(waitMs / 1000)} s (ambiguous_retry_after_seconds), when a resend updates instead of duplicating.`,
       );
@@ -226,7 +228,7 @@ export class WritePipeline {
     const last = track.last;
     // Leads upsert on email/phone whatever the earlier request's state: keeping their order is enough.
     if (last === undefined || last.processed || object.name === 'lead') return;
-    const deadline = last.sentAtMs + this.ambiguousMs;
+    const deadline = last.settledAtMs + this.ambiguousMs;
     if (last.requestId !== undefined && this.poller && this.poller.unavailable === undefined) {
       const status = await this.poller.waitFor(last.requestId, last.sentAtMs, deadline, this.context());
       if (status !== undefined && status.status !== 'PENDING') {

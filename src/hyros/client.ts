@@ -25,11 +25,15 @@ interface HttpRequest {
   write?: boolean;
 }
 
-/** How one write ended, as far as the HTTP layer can tell. */
+/**
+ * How one write ended, as far as the HTTP layer can tell. `settledAtMs` is when the answer came
+ * (or was lost): the request reached Hyros, if at all, before then, so waits measured from it are
+ * safe whatever the network delay was.
+ */
 export type WriteOutcome =
-  | { kind: 'accepted'; body: unknown; requestId: string | undefined; sentAtMs: number }
+  | { kind: 'accepted'; body: unknown; requestId: string | undefined; sentAtMs: number; settledAtMs: number }
   | { kind: 'rejected'; message: string; status: number }
-  | { kind: 'ambiguous'; reason: string; sentAtMs: number };
+  | { kind: 'ambiguous'; reason: string; sentAtMs: number; settledAtMs: number };
 
 function requestIdOf(body: unknown): string | undefined {
   const id = (body as { request_id?: unknown } | null | undefined)?.request_id;
@@ -158,11 +162,11 @@ export class HyrosClient {
       }
       switch (classification.action) {
         case 'ok':
-          return { kind: 'accepted', body: classification.body, requestId: requestIdOf(classification.body), sentAtMs };
+          return { kind: 'accepted', body: classification.body, requestId: requestIdOf(classification.body), sentAtMs, settledAtMs: now };
         case 'reject':
           return { kind: 'rejected', message: classification.message, status: classification.status };
         case 'ambiguous':
-          return { kind: 'ambiguous', reason: classification.reason, sentAtMs };
+          return { kind: 'ambiguous', reason: classification.reason, sentAtMs, settledAtMs: now };
         case 'fail':
           throw new HyrosApiError(classification.message, classification.failureType, classification.status, endpoint, classification.keyRejected);
         case 'reset_pagination':

@@ -4,40 +4,19 @@
  * of each client account. Any problem is a CONNECTION_STATUS FAILED saying what to fix (exit 0);
  * the whole check is bounded in time.
  */
-import { setMaxListeners } from 'node:events';
 import { loadConfig, type ResolvedConfig } from '../config.js';
-import { ConnectorError, errorMessage } from '../errors.js';
+import { errorMessage } from '../errors.js';
 import { HyrosApiError, type HyrosClient } from '../hyros/client.js';
-import { createHyrosClient } from '../hyros/create.js';
+import { CHECK_DEADLINE_MS, openCheck } from '../protocol/check.js';
 import type { Logger } from '../protocol/logger.js';
 import { connectionStatusMessage } from '../protocol/messages.js';
 import type { MessageWriter } from '../protocol/writer.js';
-import { registerSecret } from '../redact.js';
 import { STREAMS } from '../streams/definitions.js';
 
-const CHECK_DEADLINE_MS = 25_000;
-
 export async function runCheck(configPath: string, writer: MessageWriter, logger: Logger): Promise<number> {
-  let config: ResolvedConfig;
-  try {
-    config = await loadConfig(configPath);
-  } catch (error) {
-    if (error instanceof ConnectorError && error.failureType === 'config_error') {
-      writer.send(connectionStatusMessage('FAILED', error.message));
-      return 0;
-    }
-    throw error;
-  }
-  registerSecret(config.api_key);
-  const handle = createHyrosClient(config, {
-    timeoutMs: Math.min(config.request_timeout_seconds * 1000, 10_000),
-    maxRetries: 2,
-    maxRetryTimeMs: 12_000,
-    maxRateLimitWaitMs: 8_000,
-    backoffBaseMs: 500,
-  });
-  const deadline = AbortSignal.timeout(CHECK_DEADLINE_MS);
-  setMaxListeners(64, deadline); // every concurrent probe listens to it
+  const session = await openCheck(() => loadConfig(configPath), writer);
+  if (!session) return 0;
+  const { config, handle, deadline } = session;
   try {
     const problem = await findProblem(config, handle.client, deadline, logger);
     writer.send(problem === undefined ? connectionStatusMessage('SUCCEEDED') : connectionStatusMessage('FAILED', problem));

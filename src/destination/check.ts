@@ -5,36 +5,21 @@
  * without refunding, so its role is reported on first use. With `streams` set every configured
  * object must be writable; without it, the key must be able to write at least one object.
  */
-import { setMaxListeners } from 'node:events';
-import { ConnectorError, errorMessage } from '../errors.js';
+import { errorMessage } from '../errors.js';
 import { HyrosApiError, type HyrosClient, type RequestContext } from '../hyros/client.js';
-import { createHyrosClient } from '../hyros/create.js';
+import { CHECK_DEADLINE_MS, openCheck } from '../protocol/check.js';
 import { connectionStatusMessage } from '../protocol/messages.js';
 import type { MessageWriter } from '../protocol/writer.js';
-import { registerSecret } from '../redact.js';
 import { loadDestinationConfig, type ResolvedDestinationConfig } from './config.js';
 import { OBJECT_NAMES, OBJECTS, type ObjectDef } from './objects.js';
 import { RequestStatusPoller } from './request-status.js';
 
-const CHECK_DEADLINE_MS = 25_000;
-
 type Probe = { object: ObjectDef; writable: true } | { object: ObjectDef; writable: false; why: string };
 
 export async function runDestinationCheck(configPath: string, writer: MessageWriter): Promise<number> {
-  let config: ResolvedDestinationConfig;
-  try {
-    config = await loadDestinationConfig(configPath);
-  } catch (error) {
-    if (error instanceof ConnectorError && error.failureType === 'config_error') {
-      writer.send(connectionStatusMessage('FAILED', error.message));
-      return 0;
-    }
-    throw error;
-  }
-  registerSecret(config.api_key);
-  const handle = createHyrosClient(config, { timeoutMs: Math.min(config.request_timeout_seconds * 1000, 10_000), maxRetries: 2, maxRetryTimeMs: 12_000, maxRateLimitWaitMs: 8_000, backoffBaseMs: 500 });
-  const signal = AbortSignal.timeout(CHECK_DEADLINE_MS);
-  setMaxListeners(64, signal);
+  const session = await openCheck(() => loadDestinationConfig(configPath), writer);
+  if (!session) return 0;
+  const { config, handle, deadline: signal } = session;
   const context: RequestContext = { signal, ...(config.account_id === undefined ? {} : { accountId: config.account_id }) };
   try {
     const verdict = await probeAll(config, handle.client, context).catch((error: unknown) => ({ failed: explain(error, config, signal) }));

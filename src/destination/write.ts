@@ -113,6 +113,7 @@ export async function runWrite(args: WriteArgs, writer: MessageWriter, logger: L
   }
   if (skipped > SKIPPED_LINES_LOGGED) logger.warn(`Skipped ${skipped} input lines in all that were not Airbyte messages.`);
   report.summarize(dryRun);
+  if (pipeline.statusPolls > 0) logger.info(`Request status polls (GET /requests/{id}): ${pipeline.statusPolls}.`);
   if (dryRun && ledger.received > 0) logger.info(`Dry run: ${ledger.received} state message(s) were not echoed, so the source's cursor does not move past data that was not written.`);
   if (pipeline.failure !== undefined) {
     if (ledger.held > 0) logger.warn(`${ledger.held} state message(s) were not echoed: their records were not all written. The next attempt resends from the last echoed state.`);

@@ -97,6 +97,8 @@ describe('exactly once under faults', () => {
     const covered = (result.states.at(-1)?.stream.stream_state.cursor as number | undefined) ?? 0;
     expect(rows(covered).filter((r) => !accepted.has(r.sale_id as string))).toEqual([]);
     expect(JSON.stringify(result.messages)).not.toContain('sandbox-key');
+    // Nothing is sent after the failure but what was already in flight (max_concurrency 16).
+    expect(sandbox.stats().status['401']).toBeLessThanOrEqual(16);
   });
 
   it('a missing role stops the run with a config_error naming the role', async () => {

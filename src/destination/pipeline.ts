@@ -198,6 +198,7 @@ export class WritePipeline {
       await this.slots.acquire();
       let outcome: WriteOutcome;
       try {
+        if (this.fatal !== undefined) throw this.fatal;
         outcome = await client.write(object.method, request.path, request.body, context, request.params);
       } finally {
         this.slots.release();

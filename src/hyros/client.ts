@@ -153,6 +153,8 @@ export class HyrosClient {
     let rateLimitWaited = 0;
     for (;;) {
       const sentAtMs = await limiter.acquire();
+      // A caller that gave up (a failed run, check's deadline) sends nothing more.
+      if (context.signal?.aborted) throw context.signal.reason;
       context.observer?.onRequest?.();
       const { classification, headers } = await this.attempt(request, context, endpoint);
       const now = Date.now();

@@ -52,10 +52,11 @@ export class PartitionProgress {
     return this.cursorMs !== cursorBefore;
   }
 
-  /** `changed_at` (see ChangeCursorPlan); undefined when the stream has none or nothing is known yet. */
+  /** `changed_at` (see ChangeCursorPlan); undefined when the stream has none. */
   get changedMs(): number | undefined {
     if (!this.changes) return undefined;
-    if (this.changes.initialMs === undefined) return this.cursorMs;
+    // A first run reads every record after the sync end was fixed: all are current as of it.
+    if (this.changes.initialMs === undefined) return this.changes.completedMs;
     return this.changesDone ? this.changes.completedMs : this.changes.initialMs;
   }
 
@@ -64,10 +65,6 @@ export class PartitionProgress {
     const before = this.changedMs;
     if (advance) this.changesDone = true;
     return this.changedMs !== before;
-  }
-
-  get tracksChanges(): boolean {
-    return this.changes !== undefined;
   }
 
   get finished(): boolean {
@@ -79,7 +76,7 @@ export class PartitionProgress {
 function partitionState(progress: PartitionProgress, floorMs: number): { occurred_at: string; changed_at?: string } {
   const state: { occurred_at: string; changed_at?: string } = { occurred_at: toIsoUtc(progress.cursorMs ?? floorMs) };
   const changed = progress.changedMs;
-  if (changed !== undefined || progress.tracksChanges) state.changed_at = toIsoUtc(changed ?? floorMs);
+  if (changed !== undefined) state.changed_at = toIsoUtc(changed);
   return state;
 }
 

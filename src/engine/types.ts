@@ -15,9 +15,9 @@ export interface PartitionPlan {
 
 /**
  * `changed_at`: every change made before it to a record created before `occurred_at` has been
- * emitted. Without an incoming state it follows `occurred_at` (records read this run are current);
- * with one it stays at the incoming value until this run's change pass completed, then moves to
- * the sync end.
+ * emitted. Without an incoming state it is the sync end from the first checkpoint on (every record
+ * is read after the sync end was fixed, so it is current as of then); with one it stays at the
+ * incoming value until this run's change pass completed, then moves to the sync end.
  */
 export interface ChangeCursorPlan {
   /** The incoming `changed_at` (clamped to the sync end); undefined without an incoming state. */

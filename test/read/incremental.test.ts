@@ -61,9 +61,9 @@ describe('window splitting and boundary records', () => {
     expect(byId.get('d-end')?.occurred_at).toBe('2026-01-04T00:00:00Z');
     expect(byId.get('d-end')?.creationDate).toBe('2026-01-04T00:00:00Z');
     expect(statesOf(out.messages, 'leads').map((s) => s.stream.stream_state)).toEqual([
-      // A first run: every lead read is current, changed_at follows occurred_at.
-      { occurred_at: '2026-01-02T00:00:00Z', changed_at: '2026-01-02T00:00:00Z' },
-      { occurred_at: '2026-01-03T00:00:00Z', changed_at: '2026-01-03T00:00:00Z' },
+      // A first run: every lead is read after the sync end was fixed, so changed_at is the sync end throughout.
+      { occurred_at: '2026-01-02T00:00:00Z', changed_at: '2026-01-04T00:00:00Z' },
+      { occurred_at: '2026-01-03T00:00:00Z', changed_at: '2026-01-04T00:00:00Z' },
       { occurred_at: '2026-01-04T00:00:00Z', changed_at: '2026-01-04T00:00:00Z' },
     ]);
     assertCheckpointContract(out.messages, 'leads', inRange, ms('2026-01-04T00:00:00Z'));

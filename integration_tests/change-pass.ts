@@ -39,7 +39,7 @@ export function changePassRecords(stream: 'leads' | 'sales' | 'subscriptions', r
   }
   if (stream === 'sales') {
     const from = Math.max(run.startMs, run.endMs - (run.refundDays ?? 90) * DAY);
-    return records.filter((r) => r.refundDate != null && createdIn(at(r.creationDate), from) && (at(r.refundDate) as number) >= changedFrom);
+    return records.filter((r) => r.refundDate != null && createdIn(at(r.creationDate), from) && (at(r.refundDate) as number) >= changedFrom && (at(r.refundDate) as number) <= run.endMs);
   }
   const from = Math.max(run.startMs, run.endMs - (run.subscriptionDays ?? 365) * DAY);
   return records.filter((r) => {

@@ -31,16 +31,13 @@ const AGENTS = [
 ];
 const PAGES = ['offer', 'webinar', 'checkout', 'free-guide', 'pricing'];
 
-/**
- * The clicks of one lead created at `createdMs`, newest last. Clicks after the creation stay before
- * `latestMs` (the last second of the data range, or the creation itself when later).
- */
+/** The clicks of one lead, oldest first; none after `latestMs` (the last second of the data range). */
 export function leadClicks(rng: Rng, lead: { id: string; t: number; email?: string; ip?: string }, sources: readonly ClickSource[], latestMs: number): ClickRow[] {
   const count = rng.int(1, 4);
   const clicks: ClickRow[] = [];
   for (let k = 0; k < count; k++) {
     const offsetS = k === 0 ? -rng.int(60, 7 * 86_400) : rng.int(-3 * 86_400, 20 * 86_400);
-    const t = Math.min(lead.t + offsetS * 1000, Math.max(lead.t, latestMs));
+    const t = lead.t + offsetS * 1000;
     const organic = sources.length === 0 || rng.bool(0.3);
     const source = organic ? undefined : rng.pick(sources);
     const page = rng.pick(PAGES);
@@ -60,7 +57,8 @@ export function leadClicks(rng: Rng, lead: { id: string; t: number; email?: stri
       adSpendId: organic ? null : rng.int(100_000_000, 999_999_999),
       parsedParameters: organic ? {} : { utm_source: String(source?.platform).toLowerCase(), utm_campaign: campaign },
     };
-    clicks.push({ id: rec.id as string, t, leadId: lead.id, email: lead.email, rec });
+    // Clicks after the data range have not happened yet (the draws above keep the sequence stable).
+    if (k === 0 || t <= latestMs) clicks.push({ id: rec.id as string, t, leadId: lead.id, email: lead.email, rec });
   }
   return clicks.sort((a, b) => a.t - b.t);
 }

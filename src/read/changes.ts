@@ -81,7 +81,8 @@ export function changePass(changes: ChangeTracking, input: ChangePassInput): { p
         // The change time: the first of the fields present; none known (e.g. a paused subscription): always emitted.
         const field = changes.changedAt.find((name) => record[name] !== undefined && record[name] !== null);
         const changedMs = field === undefined ? undefined : parseHyrosTimestamp(record[field]);
-        return changedMs !== undefined && changedMs < changedFromMs ? 'skip' : 'keep';
+        if (changedMs === undefined) return 'keep';
+        return changedMs < changedFromMs || (changes.eventTime && changedMs > syncEndMs) ? 'skip' : 'keep';
       },
       unsupportedMessage: `this Hyros API does not filter on ${changes.params.map(([name]) => name).join(', ')}.`,
     },

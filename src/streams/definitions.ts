@@ -41,7 +41,18 @@ export type ChangeTracking =
    * last `rangeOption` days are read, and those whose change time (the first of `changedAt`
    * present; none known → always) is not older than the change cursor are emitted.
    */
-  | { kind: 'state-filter'; params: ReadonlyArray<readonly [string, string]>; changedAt: readonly string[]; rangeOption: 'refund_lookback_days' | 'subscription_lookback_days' };
+  | {
+      kind: 'state-filter';
+      params: ReadonlyArray<readonly [string, string]>;
+      changedAt: readonly string[];
+      rangeOption: 'refund_lookback_days' | 'subscription_lookback_days';
+      /**
+       * The change time is when the change happened (a refund): one after the sync end is left to
+       * the sync that covers it. Otherwise it may be scheduled ahead (a subscription's end) while the
+       * record has already changed.
+       */
+      eventTime: boolean;
+    };
 
 /** The subscription states that are not ACTIVE/TRIALING (hyros-api.md §2.1). */
 const ENDED_SUBSCRIPTION_STATES = ['CANCELED', 'PAST_DUE', 'INCOMPLETE', 'INCOMPLETE_EXPIRED', 'UNPAID', 'COMPLETED', 'PAUSED'];
@@ -53,12 +64,12 @@ export const STREAMS: readonly StreamDefinition[] = [
   },
   {
     name: 'sales', path: 'sales', primaryKey: [['id']], cursorSource: 'creationDate', properties: schemas.saleProperties, role: 'Get Sales',
-    changes: { kind: 'state-filter', params: [['saleRefundedState', 'REFUNDED']], changedAt: ['refundDate'], rangeOption: 'refund_lookback_days' },
+    changes: { kind: 'state-filter', params: [['saleRefundedState', 'REFUNDED']], changedAt: ['refundDate'], rangeOption: 'refund_lookback_days', eventTime: true },
   },
   { name: 'calls', path: 'calls', primaryKey: [['id']], cursorSource: 'creationDate', properties: schemas.callProperties, role: 'Get Calls' },
   {
     name: 'subscriptions', path: 'subscriptions', primaryKey: [['id']], cursorSource: 'startDate', properties: schemas.subscriptionProperties, role: 'Get Subscriptions',
-    changes: { kind: 'state-filter', params: [['subscriptionStates', ENDED_SUBSCRIPTION_STATES.join(',')]], changedAt: ['cancelAtDate', 'endDate'], rangeOption: 'subscription_lookback_days' },
+    changes: { kind: 'state-filter', params: [['subscriptionStates', ENDED_SUBSCRIPTION_STATES.join(',')]], changedAt: ['cancelAtDate', 'endDate'], rangeOption: 'subscription_lookback_days', eventTime: false },
   },
   { name: 'carts', path: 'carts', primaryKey: [['id']], cursorSource: 'creationDate', properties: schemas.cartProperties, role: 'Get Carts', since: 'v1.39' },
   // One record per click of the leads a run reads (new and changed): `occurred_at` is the click's date.

@@ -14,6 +14,7 @@ import { ofType, recordsOf, runCli, statesOf, statusesOf, type CliResult } from 
 import { catalogFor, TempFiles } from '../test/helpers/files.js';
 import { catalogProblems, parseJsonStrict, validate } from './acceptance/json-schema.js';
 import { attributionRow } from './sandbox/attribution.js';
+import { changePassRecords, idsOf as recordIds } from './change-pass.js';
 import { startSandbox, type Sandbox } from './sandbox/server.js';
 
 const SEED = 7;
@@ -185,10 +186,9 @@ describe('attribution reports and agency accounts (built CLI + sandbox)', () => 
     }
     for (const stream of AGENCY_STREAMS) {
       expect(recordsOf(agencyRead.messages, stream).every((r) => ['c1', 'c2', 'c3'].includes(r.data.account_id)), stream).toBe(true);
-      expect(streamState(agencyRead, stream), stream).toEqual({
-        occurred_at: '2026-01-10T00:00:00Z',
-        accounts: { c1: { occurred_at: '2026-01-10T00:00:00Z' }, c2: { occurred_at: '2026-01-10T00:00:00Z' }, c3: { occurred_at: '2026-01-10T00:00:00Z' } },
-      });
+      // leads and sales also carry changed_at (later changes caught), per account and as the minimum.
+      const cursors = stream.startsWith('attribution_') ? { occurred_at: '2026-01-10T00:00:00Z' } : { occurred_at: '2026-01-10T00:00:00Z', changed_at: '2026-01-10T00:00:00Z' };
+      expect(streamState(agencyRead, stream), stream).toEqual({ ...cursors, accounts: { c1: cursors, c2: cursors, c3: cursors } });
     }
     // All accounts share the key's one limiter (20/s here, under the sandbox's 30/s): three limiters
     // of 20/s would have run into the sandbox's limit with this many requests at 8 concurrent.
@@ -201,8 +201,12 @@ describe('attribution reports and agency accounts (built CLI + sandbox)', () => 
     const cfg = config({ end_date: '2026-01-12', account_ids: ['c1', 'c2', 'c3', 'c4'], lookback_window_days: 1, attribution_reports: [REPORTS[0]] });
     const next = await cli('read', cfg, AGENCY_STREAMS, lastStates(agencyRead, AGENCY_STREAMS));
     assertCountsAndStatuses(next, AGENCY_STREAMS);
+    const cursorMs = Date.parse('2026-01-10T00:00:00Z');
+    const run = { startMs: Date.parse('2026-01-01T00:00:00Z'), cursorMs, endMs: Date.parse('2026-01-12T00:00:00Z'), lookbackDays: 1 };
+    // The older leads that changed since the cursor come on top of the re-read (the change pass).
+    const changed = (account: string) => new Set(recordIds(changePassRecords('leads', sb.records('leads', account), run)));
     const minLead = (account: string) =>
-      Math.min(...recordsOf(next.messages, 'leads').filter((r) => r.data.account_id === account).map((r) => Date.parse(r.data.occurred_at)));
+      Math.min(...recordsOf(next.messages, 'leads').filter((r) => r.data.account_id === account && !changed(account).has(r.data.id)).map((r) => Date.parse(r.data.occurred_at)));
     const reportDates = (account: string) =>
       [...new Set(recordsOf(next.messages, 'attribution_adsets').filter((r) => r.data.account_id === account).map((r) => r.data.date as string))].sort();
     for (const account of ['c1', 'c2', 'c3']) {

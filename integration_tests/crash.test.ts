@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordsOf, runCli, statesOf, statusesOf } from '../test/helpers/cli.js';
 import { catalogFor, TempFiles } from '../test/helpers/files.js';
 import { sandboxConfig, stateForNextRead, type Json } from './acceptance/support.js';
+import { changePassRecords, idsOf } from './change-pass.js';
 import { startSandbox, type Sandbox } from './sandbox/server.js';
 
 const STREAMS = ['leads', 'sales'] as const;
@@ -59,6 +60,8 @@ describe('crash and resume', () => {
     // A checkpoint per stream had been reached: the resume has something to resume from.
     expect(saved.map((s) => s.stream.stream_descriptor.name).sort()).toEqual([...STREAMS].sort());
     const cursors = new Map<string, string>(saved.map((s) => [s.stream.stream_descriptor.name, s.stream.stream_state.occurred_at as string]));
+    // A first run is current as of its sync end: that is the changed_at of its checkpoints.
+    for (const s of saved) expect(s.stream.stream_state.changed_at).toBe('2026-03-01T00:00:00Z');
 
     const state = files.write('state.json', saved);
     const second = await runCli(['read', '--config', config, '--catalog', catalog, '--state', state], { timeoutMs: 60_000 });
@@ -69,7 +72,10 @@ describe('crash and resume', () => {
       const cursor = cursors.get(stream) as string;
       const all = sandbox.records(stream).map((r) => r.id as string);
       const firstRecords = recordsOf(first.messages, stream);
-      const secondRecords = recordsOf(second.messages, stream);
+      // The change pass adds the older records that changed since changed_at (refunds after the sync end).
+      const run = { startMs: Date.parse('2026-01-01T00:00:00Z'), cursorMs: Date.parse(cursor), changedMs: Date.parse('2026-03-01T00:00:00Z'), endMs: Date.parse('2026-03-01T00:00:00Z'), lookbackDays: 0 };
+      const changed = new Set(idsOf(changePassRecords(stream, sandbox.records(stream), run)));
+      const secondRecords = recordsOf(second.messages, stream).filter((r) => !changed.has(r.data.id as string));
       // Nothing lost: together the two runs emitted every record of the sandbox.
       const union = new Set([...firstRecords, ...secondRecords].map((r) => r.data.id as string));
       expect(all.filter((id) => !union.has(id)), `${stream}: records lost`).toEqual([]);
@@ -79,8 +85,9 @@ describe('crash and resume', () => {
       const fromCursor = [...occurred].filter(([, at]) => at >= cursor).map(([id]) => id).sort();
       expect(secondRecords.map((r) => r.data.id as string).sort(), stream).toEqual(fromCursor);
       expect(statusesOf(second.messages, stream).at(-1), stream).toBe('COMPLETE');
-      expect(statesOf(second.messages, stream).at(-1)?.stream.stream_state, stream).toEqual({ occurred_at: '2026-03-01T00:00:00Z' });
-      reread += secondRecords.length;
+      expect(recordsOf(second.messages, stream).length, stream).toBe(secondRecords.length + changed.size);
+      expect(statesOf(second.messages, stream).at(-1)?.stream.stream_state, stream).toEqual({ occurred_at: '2026-03-01T00:00:00Z', changed_at: '2026-03-01T00:00:00Z' });
+      reread += secondRecords.length + changed.size;
     }
     // It did not start over: the first run's checkpointed records are not read again.
     expect(reread).toBeLessThan(total);
@@ -97,7 +104,9 @@ describe('crash and resume', () => {
     const second = await runCli(['read', '--config', config, '--catalog', catalog, '--state', files.write('state-seq.json', saved)], { timeoutMs: 60_000 });
     expect(second.code).toBe(0);
     const firstIds = new Set(recordsOf(first.messages, 'leads').map((r) => r.data.id as string));
-    const reread = recordsOf(second.messages, 'leads').filter((r) => firstIds.has(r.data.id as string));
+    const run = { startMs: Date.parse('2026-01-01T00:00:00Z'), cursorMs: cursor, changedMs: Date.parse(saved[0]?.stream.stream_state.changed_at as string), endMs: Date.parse('2026-03-01T00:00:00Z'), lookbackDays: 0 };
+    const changed = new Set(idsOf(changePassRecords('leads', sandbox.records('leads'), run)));
+    const reread = recordsOf(second.messages, 'leads').filter((r) => firstIds.has(r.data.id as string) && !changed.has(r.data.id as string));
     // Something was in flight at the kill, and all of it lies in the one window after the cursor.
     expect(reread.length).toBeGreaterThan(0);
     for (const record of reread) {

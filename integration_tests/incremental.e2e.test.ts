@@ -1,13 +1,15 @@
 /**
  * End to end: the built CLI reads leads + sales incrementally from the sandbox, then resumes from
  * its own last states with lookback_window_days 2 — re-reading exactly the records with
- * occurred_at ≥ cursor − 2 days and nothing older — and finally, with the cursor past the data,
- * reads nothing but still checkpoints.
+ * occurred_at ≥ cursor − 2 days, plus the older ones that changed since (updated leads, refunded
+ * sales: the change pass) — and finally, with the cursor past the data, reads nothing but still
+ * checkpoints.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseHyrosTimestamp } from '../src/hyros/timestamps.js';
 import { recordsOf, runCli, statesOf, statusesOf, type CliResult } from '../test/helpers/cli.js';
 import { catalogFor, TempFiles } from '../test/helpers/files.js';
+import { changePassRecords, idsOf } from './change-pass.js';
 import { startSandbox, type Sandbox } from './sandbox/server.js';
 
 const STREAMS = ['leads', 'sales'] as const;
@@ -81,10 +83,14 @@ describe('incremental leads and sales across runs (built CLI + sandbox)', () => 
     for (const stream of STREAMS) {
       const ids = emittedIds(second, stream);
       const reread = sandboxIds(stream, end - 2 * DAY, Number.POSITIVE_INFINITY);
-      expect(ids, stream).toEqual(reread);
-      // The lookback really re-read records run 1 had already emitted, and nothing older than it.
+      const run = { startMs: Date.parse('2026-01-01T00:00:00Z'), cursorMs: end, endMs: cursorOf(second, stream), lookbackDays: 2 };
+      const changed = idsOf(changePassRecords(stream, sb.records(stream), run));
+      // Leads updated since run 1 are re-read; no sale lies in the refund lookback (90 days before now).
+      expect(changed.length > 0, `${stream}: older records changed since run 1`).toBe(stream === 'leads');
+      expect(ids, stream).toEqual([...reread, ...changed].sort());
+      // The lookback really re-read records run 1 had already emitted, and nothing older than it but the changed ones.
       expect(ids.filter((id) => emittedIds(first, stream).includes(id)).length, stream).toBeGreaterThan(0);
-      const oldest = Math.min(...recordsOf(second.messages, stream).map((r) => Date.parse(r.data.occurred_at)));
+      const oldest = Math.min(...recordsOf(second.messages, stream).filter((r) => !changed.includes(r.data.id)).map((r) => Date.parse(r.data.occurred_at)));
       expect(oldest, stream).toBeGreaterThanOrEqual(end - 2 * DAY);
       const cursor = cursorOf(second, stream);
       expect(cursor, stream).toBeGreaterThanOrEqual(before2 - 1000);

@@ -5,8 +5,10 @@
  *      vs the bound (pages ÷ 30 s), 429s received; and the same read one page at a time, for the ratio;
  *   2. throughput: ~300 000 sales with no latency and limits raised: records/s of the connector vs a
  *      bare fetch + JSON.stringify loop;
- *   3. peak RSS of the connector during (2), and `spec` start-up time.
- * Options (env): BENCH_PAGES (default 250), BENCH_RECORDS (default 300000), BENCH_SKIP_SEQUENTIAL=1.
+ *   3. peak RSS of the connector during (2), and `spec` start-up time;
+ *   4. change passes: the requests that catching later changes costs (scripts/bench-changes.ts).
+ * Options (env): BENCH_PAGES (default 250), BENCH_RECORDS (default 300000), BENCH_SKIP_SEQUENTIAL=1,
+ * BENCH_ONLY=4 (only section 4).
  */
 import { spawn } from 'node:child_process';
 import { readFileSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
@@ -14,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSandbox, type Sandbox } from '../integration_tests/sandbox/server.js';
+import { benchChangePasses } from './bench-changes.js';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const cli = join(root, 'dist', 'src', 'main.js');
@@ -91,6 +94,18 @@ const rows: string[][] = [];
 const out = (text: string) => process.stdout.write(`${text}\n`);
 
 try {
+  if (process.env.BENCH_ONLY !== '4') await benchMain();
+  // 4. Change passes (their own section, self-contained).
+  out('4. change passes: a daily incremental run on 60 days, 60 000 sales, 20 000 leads, 3 000 subscriptions');
+  rows.push(...(await benchChangePasses(cli, work)));
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((row) => (row[i] as string).length)));
+  out('');
+  for (const row of rows) out(row.map((cell, i) => cell.padEnd(widths[i] as number)).join('  '));
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+
+async function benchMain(): Promise<void> {
   // 1. Rate-limit efficiency.
   out(`1. rate-limit efficiency: ${pagesWanted * 250} sales (~${pagesWanted} pages) at 200 ms latency, sandbox enforcing 30/s + 1000/min`);
   const limited = await startSandbox({ counts: onlySales(pagesWanted * 250), latencyMs: 200, rateLimit: { perSecond: 30, perMinute: 1000 } });
@@ -130,10 +145,4 @@ try {
   for (let i = 0; i < 7; i++) specTimes.push((await runChild(cli, ['spec'])).seconds);
   specTimes.sort((a, b) => a - b);
   rows.push(['3', '`spec` start-up (median of 7)', `${fmt((specTimes[3] as number) * 1000, 0)} ms`, 'target ≤ 300 ms']);
-
-  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((row) => (row[i] as string).length)));
-  out('');
-  for (const row of rows) out(row.map((cell, i) => cell.padEnd(widths[i] as number)).join('  '));
-} finally {
-  rmSync(work, { recursive: true, force: true });
 }

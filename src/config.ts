@@ -58,6 +58,12 @@ export const configSchema = z
     start_date: configDate,
     end_date: configDate.optional(),
     lookback_window_days: int(0, 365, 'an integer from 0 to 365').default(3),
+    // Hyros records a refund on the original sale (refund windows run 14–60 days, money-back
+    // guarantees up to 90): each incremental run re-checks the refunded sales of this many days.
+    refund_lookback_days: int(0, 730, 'an integer from 0 to 730').default(90),
+    // Subscriptions end or pause months after they start: the non-active ones started in this many
+    // days are re-checked on each incremental run.
+    subscription_lookback_days: int(0, 3650, 'an integer from 0 to 3650').default(365),
     page_size: int(1, 250, 'an integer from 1 to 250').default(250),
     requests_per_second: connectionFields.requests_per_second,
     requests_per_minute: connectionFields.requests_per_minute,

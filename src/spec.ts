@@ -38,6 +38,18 @@ const FIELD_UI: Record<string, FieldUi> = {
     description: 'Each incremental sync re-reads this many days before the saved cursor, to pick up late writes, refunds and tag changes. Re-read records are emitted again: use a deduplicating destination mode.',
     examples: [3],
   },
+  refund_lookback_days: {
+    title: 'Refund Lookback (days)',
+    description:
+      'Hyros records a refund on the original sale, days or weeks later. Each incremental sync re-checks the refunded sales created in this many days and emits those refunded since the last sync (only the refunded sales\' pages are read). 0 turns the check off.',
+    examples: [90],
+  },
+  subscription_lookback_days: {
+    title: 'Subscription Status Lookback (days)',
+    description:
+      'Each incremental sync re-checks the subscriptions started in this many days that are no longer active or trialing (cancelled, past due, paused …) and emits those that changed since the last sync. 0 turns the check off.',
+    examples: [365],
+  },
   page_size: { title: 'Page Size', description: 'Records per request (Hyros pageSize, 1-250).', examples: [250] },
   requests_per_second: {
     title: 'Requests per Second',

@@ -108,7 +108,7 @@ describe('discover', () => {
     const catalogs = ofType(result.messages, 'CATALOG');
     expect(catalogs).toHaveLength(1);
     const streams = catalogs[0]?.catalog.streams as Array<Record<string, any>>;
-    expect(streams.map((s) => s.name)).toEqual(['leads', 'sales', 'calls', 'subscriptions', 'carts', 'sources', 'ads', 'ad_accounts', 'products', 'stages', 'tags']);
+    expect(streams.map((s) => s.name)).toEqual(['leads', 'sales', 'calls', 'subscriptions', 'carts', 'lead_clicks', 'sources', 'ads', 'ad_accounts', 'products', 'stages', 'tags']);
     const leads = streams[0] as Record<string, any>;
     expect(leads).toMatchObject({
       supported_sync_modes: ['full_refresh', 'incremental'],

@@ -35,7 +35,7 @@ afterAll(async () => {
 const pkValues = (stream: string, data: Json): unknown[] =>
   (discovered.get(stream)?.source_defined_primary_key as string[][]).map((path) => path.reduce<any>((v, part) => (v == null ? undefined : v[part]), data));
 
-describe('basic read of all eleven streams as full_refresh (CAT TestBasicRead)', () => {
+describe('basic read of all twelve streams as full_refresh (CAT TestBasicRead)', () => {
   it('exits 0 and every configured stream has records', () => {
     expect(read.code).toBe(0);
     const counts = Object.fromEntries(ALL_STREAMS.map((s) => [s, recordsOf(read.messages, s).length]));

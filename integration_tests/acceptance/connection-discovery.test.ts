@@ -49,7 +49,7 @@ describe('discover (CAT TestDiscovery)', () => {
     streams = ofType(messages, 'CATALOG')[0]?.catalog.streams as Json[];
   });
 
-  it('prints exactly one CATALOG with the eleven streams, unique names', () => {
+  it('prints exactly one CATALOG with the twelve streams, unique names', () => {
     expect(ofType(messages, 'CATALOG')).toHaveLength(1);
     expect(streams.map((s) => s.name)).toEqual(ALL_STREAMS);
   });

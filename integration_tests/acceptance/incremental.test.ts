@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordsOf, runCli, statesOf, type CliResult } from '../../test/helpers/cli.js';
 import { TempFiles } from '../../test/helpers/files.js';
 import { startSandbox, type Sandbox } from '../sandbox/server.js';
+import { parseHyrosTimestamp } from '../../src/hyros/timestamps.js';
+import { changePassRecords } from '../change-pass.js';
 import { incrementalOnly, INCREMENTAL_STREAMS, recordKey, repoJson, ROOT, sandboxConfig, stateForNextRead, type Json } from './support.js';
 
 const DAY_MS = 86_400_000;
@@ -37,6 +39,14 @@ afterAll(async () => {
 });
 
 const occurredMs = (record: Json): number => Date.parse(record.data.occurred_at as string);
+/** Streams whose state also has changed_at (they catch later changes to older records). */
+const CHANGE_STREAMS = ['leads', 'sales', 'subscriptions'] as const;
+const TRACKS_CHANGES = new Set<string>([...CHANGE_STREAMS, 'lead_clicks']);
+/** lead_clicks follow their leads: a click's place in the sync is its lead's creation time. */
+const leadCreatedMs = (): Map<string, number> =>
+  new Map(sandbox.records('leads').map((lead) => [lead.id as string, parseHyrosTimestamp(lead.creationDate) as number]));
+const anchorMs = (stream: string, record: Json, leads: Map<string, number>): number =>
+  stream === 'lead_clicks' ? (leads.get(record.data.leadId as string) as number) : occurredMs(record);
 const dataOf = (records: Json[]): Json[] => records.map((r) => r.data as Json);
 /** CAT's naive_diff_records: do the two reads' record data differ (ignoring order)? */
 const differ = (a: Json[], b: Json[]): boolean => {
@@ -45,22 +55,33 @@ const differ = (a: Json[], b: Json[]): boolean => {
 };
 
 describe('two sequential reads (CAT test_two_sequential_reads)', () => {
-  it('read 2, given the last state per stream, emits only the lookback tail: different records, none older than cursor − lookback', async () => {
+  it('read 2, given the last state per stream, emits the lookback tail and the older records changed since: different records, nothing else', async () => {
     expect(recordsOf(first.messages).length).toBeGreaterThan(0);
     expect(statesOf(first.messages).length).toBeGreaterThan(0);
     const state = stateForNextRead(statesOf(first.messages));
     expect(state.map((s) => s.stream.stream_descriptor.name).sort()).toEqual([...INCREMENTAL_STREAMS].sort());
-    for (const s of state) expect(s.stream.stream_state).toEqual({ occurred_at: SYNC_END });
+    for (const s of state) {
+      const name = s.stream.stream_descriptor.name as string;
+      expect(s.stream.stream_state, name).toEqual(TRACKS_CHANGES.has(name) ? { occurred_at: SYNC_END, changed_at: SYNC_END } : { occurred_at: SYNC_END });
+    }
     const statePath = files.write('state-2.json', state);
     const second = await runCli(['read', '--config', configPath, '--catalog', catalogPath, '--state', statePath]);
     expect(second.code).toBe(0);
     const records2 = recordsOf(second.messages);
     expect(differ(recordsOf(first.messages), records2)).toBe(true);
     const floor = Date.parse(SYNC_END) - lookbackDays * DAY_MS;
-    expect(records2.filter((r) => occurredMs(r) < floor)).toEqual([]);
-    // Nothing inside the lookback is skipped: read 2 has every read-1 record from the floor on.
-    const tail = recordsOf(first.messages).filter((r) => occurredMs(r) >= floor).map((r) => recordKey(r.stream, r.data)).sort();
-    expect(records2.map((r) => recordKey(r.stream, r.data)).sort()).toEqual(tail);
+    // The older records that changed since the cursor − lookback (the change pass), and the clicks of those leads.
+    const run = { startMs: Date.parse('2026-01-01T00:00:00Z'), cursorMs: Date.parse(SYNC_END), endMs: Date.parse(SYNC_END), lookbackDays };
+    const changed = new Set(CHANGE_STREAMS.flatMap((stream) => changePassRecords(stream, sandbox.records(stream), run).map((r) => `${stream}|${JSON.stringify([r.id])}`)));
+    expect(changed.size).toBeGreaterThan(0);
+    const leads = leadCreatedMs();
+    const changedLead = (id: unknown) => changed.has(`leads|${JSON.stringify([id])}`);
+    // Nothing inside the lookback is skipped: read 2 has every read-1 record from the floor on, the changed ones, and nothing else.
+    const expected = recordsOf(first.messages)
+      .filter((r) => anchorMs(r.stream, r, leads) >= floor || changed.has(recordKey(r.stream, r.data)) || (r.stream === 'lead_clicks' && changedLead(r.data.leadId)))
+      .map((r) => recordKey(r.stream, r.data))
+      .sort();
+    expect(records2.map((r) => recordKey(r.stream, r.data)).sort()).toEqual(expected);
     for (const stream of INCREMENTAL_STREAMS) expect(statesOf(second.messages, stream).length, stream).toBeGreaterThanOrEqual(1);
   });
 });
@@ -115,7 +136,8 @@ describe('sequential slices (CAT test_read_sequential_slices)', () => {
         expect(recordsN.length, `${stream} from ${cursor}: at least ${total} − ${counted} records`).toBeGreaterThanOrEqual(expectedAtLeast);
         expect(differ(records1, recordsN), `${stream} from ${cursor}`).toBe(true);
         const got = new Set(recordsN.map((r) => r.data.id as string));
-        const lost = records1.filter((r) => r.data.occurred_at >= cursor && !got.has(r.data.id as string)).map((r) => r.data.id);
+        const leads = leadCreatedMs();
+        const lost = records1.filter((r) => anchorMs(stream, r, leads) >= Date.parse(cursor) && !got.has(r.data.id as string)).map((r) => r.data.id);
         expect(lost, `${stream} from ${cursor}`).toEqual([]);
       });
     });

@@ -11,6 +11,7 @@ import { TempFiles } from '../../test/helpers/files.js';
 import { parseSimpleYaml, type YamlValue } from '../image/packaging-facts.js';
 import { specProblems, validate } from './json-schema.js';
 import { ALL_STREAMS, INCREMENTAL_STREAMS, repoJson, ROOT, type Json } from './support.js';
+import { STREAMS } from '../../src/streams/definitions.js';
 
 const files = new TempFiles();
 afterAll(() => files.cleanup());
@@ -138,7 +139,7 @@ describe('integration_tests/acceptance-test-config.yml', () => {
 });
 
 describe('integration_tests/ input files', () => {
-  it('configured_catalog.json: all eleven streams, the incremental ones on occurred_at, matching discover', async () => {
+  it('configured_catalog.json: all twelve streams, the incremental ones on occurred_at, matching discover', async () => {
     const config = files.write('config.json', repoJson('integration_tests/sample_config.json'));
     const { messages } = await runCli(['discover', '--config', config]);
     const discovered = new Map<string, Json>((ofType(messages, 'CATALOG')[0]?.catalog.streams as Json[]).map((s) => [s.name, s]));
@@ -157,19 +158,21 @@ describe('integration_tests/ input files', () => {
     }
   });
 
-  it('sample_state.json and abnormal_state.json are STREAM state arrays on occurred_at; the abnormal one is far in the future', () => {
+  it('sample_state.json and abnormal_state.json are STREAM state arrays on occurred_at (and changed_at where the stream catches later changes); the abnormal one is far in the future', () => {
+    const tracksChanges = new Set(STREAMS.filter((s) => s.changes !== undefined || s.parent !== undefined).map((s) => s.name));
     for (const path of ['integration_tests/sample_state.json', 'integration_tests/abnormal_state.json']) {
       const states = repoJson<Json[]>(path);
       expect(states.map((s) => s.stream.stream_descriptor.name)).toEqual(INCREMENTAL_STREAMS);
       for (const state of states) {
         expect(state.type).toBe('STREAM');
-        expect(Object.keys(state.stream.stream_state)).toEqual(['occurred_at']);
+        const name = state.stream.stream_descriptor.name as string;
+        expect(Object.keys(state.stream.stream_state), name).toEqual(tracksChanges.has(name) ? ['occurred_at', 'changed_at'] : ['occurred_at']);
         expect(Number.isNaN(Date.parse(state.stream.stream_state.occurred_at))).toBe(false);
       }
     }
     const tenYears = 10 * 365 * 86_400_000;
     for (const state of repoJson<Json[]>('integration_tests/abnormal_state.json')) {
-      expect(Date.parse(state.stream.stream_state.occurred_at)).toBeGreaterThan(Date.now() + tenYears);
+      for (const cursor of Object.values(state.stream.stream_state)) expect(Date.parse(cursor as string)).toBeGreaterThan(Date.now() + tenYears);
     }
   });
 

@@ -3,6 +3,7 @@
  * (seed, accountId, counts, dataStart, dataEnd); the account timezone only changes how ISO
  * timestamps are rendered.
  */
+import { lastClickAfter, leadClicks } from './clicks.js';
 import { Rng } from './prng.js';
 import { isoUtc, isoWithOffset, javaDate } from './time.js';
 
@@ -14,6 +15,9 @@ export const STREAMS: readonly StreamName[] = [
   'leads', 'sales', 'calls', 'subscriptions', 'carts',
   'sources', 'ads', 'ad_accounts', 'products', 'stages', 'tags',
 ];
+
+/** The served collections: the streams above plus the clicks of the leads (1–4 per lead). */
+export type RowStream = StreamName | 'lead_clicks';
 
 export const DEFAULT_COUNTS: Readonly<Record<StreamName, number>> = {
   leads: 120, sales: 150, calls: 40, subscriptions: 30, carts: 40,
@@ -33,6 +37,12 @@ export interface Row {
   leadId?: string;
   purchased?: boolean;
   rec: Json;
+  /**
+   * Earlier versions of a record that changed after its creation (a lead's later stage, a refund, a
+   * cancellation), oldest first: `rec` (and `updated`) as served before `until`. The sandbox's
+   * `asOf` clock serves the version of that moment.
+   */
+  history?: Array<{ until: number; rec: Json; updated?: number }>;
 }
 
 export interface AccountProfile {
@@ -45,7 +55,7 @@ export interface AccountProfile {
 
 export interface AccountData {
   profile: AccountProfile;
-  rows: Record<StreamName, Row[]>;
+  rows: Record<RowStream, Row[]>;
 }
 
 export interface DatasetConfig {
@@ -142,7 +152,7 @@ export function buildAccount(cfg: DatasetConfig, accountId: string): AccountData
     companyName: accountId ? `${profRng.pick(COMPANIES)} (${accountId})` : profRng.pick(COMPANIES),
     email: accountId ? `owner+${accountId}@example.com` : 'owner@example.com',
   };
-  const rows = {} as Record<StreamName, Row[]>;
+  const rows = {} as Record<RowStream, Row[]>;
 
   // ---- ad accounts ----
   {
@@ -266,9 +276,15 @@ export function buildAccount(cfg: DatasetConfig, accountId: string): AccountData
   // ---- leads ----
   {
     const rng = R('leads');
+    // Own PRNG streams for what came later (clicks, late stage changes): the lead records drawn above stay as they were.
+    const clickRng = R('lead_clicks');
+    const changeRng = R('lead_changes');
+    const clickSources = sourceInfos.map((si) => ({ name: si.rec.name, platform: (si.rec.adSource as Json).platform }));
+    const lastSecond = Math.floor((dataEnd - 1000) / 1000) * 1000;
     const times = spreadTimes(rng, counts.leads, dataStart, dataEnd);
     applyBoundaries(times, dataStart, dataEnd, offsetMin);
     rows.leads = [];
+    rows.lead_clicks = [];
     for (let i = 0; i < times.length; i++) {
       const t = times[i] as number;
       const id = rng.hex(64);
@@ -297,9 +313,26 @@ export function buildAccount(cfg: DatasetConfig, accountId: string): AccountData
           rec.lastSource = rng.bool(0.5) ? first : attribution(rng, t - rng.int(0, 3600) * 1000);
         }
       }
-      rows.leads.push({ id, t, updated, email, rec });
+      // A click after the opt-in changes the lead (its last source): lastUpdatedDate follows it.
+      const clicks = leadClicks(clickRng, { id, t, email, ip: (rec.ips as string[] | undefined)?.[0] }, clickSources, lastSecond);
+      rows.lead_clicks.push(...clicks);
+      const row: Row = { id, t, updated: Math.max(updated, lastClickAfter(clicks, t) ?? t), email, rec };
+      rec.lastUpdatedDate = isoWithOffset(row.updated as number, offsetMin);
+      // Some leads reach a new stage 20–60 days after their creation (past the data range too).
+      if (changeRng.bool(0.2) && rows.stages.length) {
+        const lateAt = t + changeRng.int(20 * 86_400, 60 * 86_400) * 1000;
+        const stage = changeRng.pick(rows.stages).id;
+        if (lateAt > (row.updated as number)) {
+          row.history = [{ until: lateAt, rec: { ...rec }, updated: row.updated }];
+          rec.currentStage = { name: stage, date: isoWithOffset(lateAt, offsetMin) };
+          rec.lastUpdatedDate = isoWithOffset(lateAt, offsetMin);
+          row.updated = lateAt;
+        }
+      }
+      rows.leads.push(row);
     }
     sortNewestFirst(rows.leads);
+    sortNewestFirst(rows.lead_clicks);
   }
   const leadsAsc = [...rows.leads].reverse();
   /** a lead created at or before `t` when one exists (embedded in sales/calls/…) */
@@ -346,7 +379,9 @@ export function buildAccount(cfg: DatasetConfig, accountId: string): AccountData
       const rec: Json = {
         id, orderId, creationDate: javaDate(t, zone),
       };
-      if (refunded) rec.refundDate = javaDate(Math.min(t + rng.int(3600, 20 * 86_400) * 1000, Math.max(t, dataEnd - 1000)), zone);
+      // Refunds land up to 60 days after the sale (typical refund windows), past the data range too.
+      const refundMs = refunded ? t + rng.int(3600, 60 * 86_400) * 1000 : undefined;
+      if (refundMs !== undefined) rec.refundDate = javaDate(refundMs, zone);
       Object.assign(rec, {
         qualified: rng.bool(0.8), score: rng.pick([1, 0.5, 0.25, 1]), recurring: Boolean(product?.rec.recurring), quantity: rng.int(1, 3),
       });
@@ -359,7 +394,14 @@ export function buildAccount(cfg: DatasetConfig, accountId: string): AccountData
       if (product) rec.product = productRef(product);
       Object.assign(rec, sources(rng, lead, t));
       rec.provider = provider(rng);
-      rows.sales.push({ id, t, email: lead?.email, leadId: lead?.id, rec });
+      const row: Row = { id, t, email: lead?.email, leadId: lead?.id, rec };
+      if (refundMs !== undefined) {
+        const { refundDate: _refundDate, ...before } = rec;
+        before.price = { ...(rec.price as Json), refunded: 0 };
+        if (rec.usdPrice) before.usdPrice = { ...(rec.usdPrice as Json), refunded: 0 };
+        row.history = [{ until: refundMs, rec: before }];
+      }
+      rows.sales.push(row);
     }
     sortNewestFirst(rows.sales);
   }
@@ -403,7 +445,8 @@ export function buildAccount(cfg: DatasetConfig, accountId: string): AccountData
       const lead = pickLead(rng, t);
       const status = rng.pick(states);
       const ended = status === 'CANCELED' || status === 'COMPLETED';
-      const endMs = t + rng.int(1, 30) * DAY;
+      // Subscriptions end up to four months after they start.
+      const endMs = t + rng.int(1, 120) * DAY;
       const trial = status === 'TRIALING' || rng.bool(0.15);
       const rec: Json = {
         id, subscriptionId: rng.digits(10), status, name: `plan ${i % 4 + 1}`, tag: `#plan-${i % 4 + 1}`,
@@ -418,7 +461,10 @@ export function buildAccount(cfg: DatasetConfig, accountId: string): AccountData
       Object.assign(rec, sources(rng, lead, t));
       rec.category = { id: `cat-${rng.hex(12)}`, name: `${rec.name as string} category` };
       rec.provider = provider(rng);
-      rows.subscriptions.push({ id, t, email: lead?.email, leadId: lead?.id, rec });
+      const row: Row = { id, t, email: lead?.email, leadId: lead?.id, rec };
+      // Active until it ended (cancelled or completed).
+      if (ended) row.history = [{ until: endMs, rec: { ...rec, status: 'ACTIVE', endDate: null, cancelAtDate: null } }];
+      rows.subscriptions.push(row);
     }
     sortNewestFirst(rows.subscriptions);
   }

@@ -347,3 +347,78 @@ describe('attribution', () => {
     expect((await get(sb, q('901'))).res.status).toBe(200);
   });
 });
+
+describe('hyros sandbox: clicks, later changes, the clock and older API versions', () => {
+  let sb: Sandbox;
+  beforeAll(async () => { sb = await startSandbox({ rateLimit: false }); });
+  afterAll(async () => { await sb.close(); });
+
+  it('serves 1–4 clicks per lead, the first before the lead was created, by leadId, email or (v1.41) up to 50 leadIds', async () => {
+    const leads = sb.records('leads');
+    const clicks = sb.records('lead_clicks');
+    const byLead = new Map<string, Array<Record<string, unknown>>>();
+    for (const click of clicks) byLead.set(click.leadId as string, [...(byLead.get(click.leadId as string) ?? []), click]);
+    expect(byLead.size).toBe(leads.length);
+    for (const lead of leads) {
+      const own = byLead.get(lead.id as string) ?? [];
+      expect(own.length).toBeGreaterThanOrEqual(1);
+      expect(own.length).toBeLessThanOrEqual(4);
+      expect(Math.min(...own.map((c) => parseJava(c.date as string)))).toBeLessThan(Date.parse(lead.creationDate as string));
+    }
+    const [a, b] = leads as [Record<string, unknown>, Record<string, unknown>];
+    const one = await pageAll(sb, `/leads/clicks?leadId=${a.id as string}`);
+    expect(one.map((c) => c.id).sort()).toEqual((byLead.get(a.id as string) ?? []).map((c) => c.id).sort());
+    expect(one.every((c) => !('leadId' in c))).toBe(true);
+    expect((await pageAll(sb, `/leads/clicks?email=${enc(a.email as string)}`)).length).toBe(one.length);
+    const two = await pageAll(sb, `/leads/clicks?leadIds=${a.id as string},${b.id as string}`);
+    expect(two.map((c) => `${c.leadId as string}|${c.id as string}`).sort()).toEqual(
+      [...(byLead.get(a.id as string) ?? []), ...(byLead.get(b.id as string) ?? [])].map((c) => `${c.leadId as string}|${c.id as string}`).sort(),
+    );
+    expect((await get(sb, '/leads/clicks')).body.message).toEqual(['Either leadId or email must be provided']);
+    expect((await get(sb, `/leads/clicks?leadIds=${leads.slice(0, 51).map((l) => l.id as string).join(',')}`)).res.status).toBe(400);
+  });
+
+  it("a lead's lastUpdatedDate is its latest change: a click after its creation or a later stage", () => {
+    const clicks = sb.records('lead_clicks');
+    for (const lead of sb.records('leads')) {
+      const created = Date.parse(lead.creationDate as string);
+      const later = clicks.filter((c) => c.leadId === lead.id).map((c) => parseJava(c.date as string)).filter((t) => t >= created);
+      expect(Date.parse(lead.lastUpdatedDate as string)).toBeGreaterThanOrEqual(Math.max(created, ...later));
+    }
+  });
+
+  it('asOf serves the account as it was: later records absent, later changes not yet made', async () => {
+    const sale = sb.records('sales').find((s) => s.refundDate !== undefined) as Record<string, unknown>;
+    const refundMs = parseJava(sale.refundDate as string);
+    sb.setAsOf(new Date(refundMs - 1000).toISOString());
+    try {
+      const before = (await get(sb, `/sales?ids=${sale.id as string}`)).body.result[0] as Record<string, unknown>;
+      expect(before.refundDate).toBeUndefined();
+      expect((before.price as Record<string, unknown>).refunded).toBe(0);
+      expect((await get(sb, `/sales?ids=${sale.id as string}&saleRefundedState=REFUNDED`)).body.result).toEqual([]);
+      const later = sb.records('sales').filter((s) => parseJava(s.creationDate as string) > refundMs - 1000).map((s) => s.id);
+      const served = new Set((await pageAll(sb, '/sales?pageSize=250')).map((s) => s.id));
+      expect(later.filter((id) => served.has(id))).toEqual([]);
+      sb.setAsOf(new Date(refundMs).toISOString());
+      expect((await get(sb, `/sales?ids=${sale.id as string}&saleRefundedState=REFUNDED`)).body.result).toEqual([sale]);
+    } finally {
+      sb.setAsOf(undefined);
+    }
+  });
+
+  it('an older apiVersion ignores (or rejects) the parameters it does not know', async () => {
+    const old = await startSandbox({ rateLimit: false, apiVersion: '1.38' });
+    const strict = await startSandbox({ rateLimit: false, apiVersion: '1.40', unknownParams: 'reject' });
+    try {
+      const all = (await pageAll(old, '/leads?pageSize=250')).length;
+      expect((await pageAll(old, '/leads?pageSize=250&updatedFromDate=2026-02-20T00:00:00Z')).length).toBe(all);
+      expect((await pageAll(sb, '/leads?pageSize=250&updatedFromDate=2026-02-20T00:00:00Z')).length).toBeLessThan(all);
+      expect((await get(old, '/leads/clicks?leadIds=x')).body.message).toEqual(['Either leadId or email must be provided']);
+      expect((await get(strict, '/leads/clicks?leadIds=x')).body.message).toEqual(['Unknown parameter: leadIds']);
+      expect((await get(strict, '/leads?updatedFromDate=2026-02-20T00:00:00Z')).res.status).toBe(200);
+    } finally {
+      await old.close();
+      await strict.close();
+    }
+  });
+});

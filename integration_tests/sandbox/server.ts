@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { buildAccount, DEFAULT_COUNTS, STREAMS, type AccountData, type Row, type StreamName } from './dataset.js';
+import { buildAccount, DEFAULT_COUNTS, type AccountData, type Row, type RowStream, type StreamName } from './dataset.js';
 import { PageStore, canonicalParams } from './paging.js';
 import { RateLimiter } from './ratelimit.js';
 import { FaultPlan, type Fault, type FaultKind } from './faults.js';
@@ -14,6 +14,7 @@ import { parseOffset, parseRequestDate } from './time.js';
 import { NOT_FOUND, error, json, requestId, text, type Reply } from './reply.js';
 import { WriteApi, defaultFailWhen, matchWriteRoute, type FailWhen, type WriteEntry, type WriteRoute } from './writes.js';
 import type { EntityObject } from './write-apply.js';
+import { LATEST_API_VERSION, paramsForVersion, rowsAsOf } from './versions.js';
 
 export type { StreamName } from './dataset.js';
 export type { Fault, FaultKind } from './faults.js';
@@ -44,6 +45,12 @@ export interface SandboxOptions {
   failWhen?: FailWhen;
   /** false: `GET /requests/{id}` does not exist (plain-text 404, the API before v1.41); default true */
   requestStatusEndpoint?: boolean;
+  /** Serve the account as it was at this instant (ISO-8601); default: the final data. */
+  asOf?: string;
+  /** Hyros API version served (parameters introduced later are unknown); default the latest. */
+  apiVersion?: string;
+  /** What an endpoint does with a parameter its version does not know: ignore it (default) or answer 400. */
+  unknownParams?: 'ignore' | 'reject';
 }
 
 export interface SandboxStats {
@@ -62,7 +69,10 @@ export interface Sandbox {
   close(): Promise<void>;
   stats(): SandboxStats;
   resetStats(): void;
-  records(stream: StreamName, accountId?: string): Array<Record<string, unknown>>;
+  /** The final records (`lead_clicks` with their `leadId`). */
+  records(stream: RowStream, accountId?: string): Array<Record<string, unknown>>;
+  /** Moves the sandbox clock (see SandboxOptions.asOf); undefined serves the final data. */
+  setAsOf(at: string | undefined): void;
   invalidateKey(): void;
   setFaults(faults: Fault[]): void;
   /** every accepted write, in arrival order, with its current status */
@@ -88,7 +98,7 @@ function listParam(p: URLSearchParams, name: string): string[] | undefined {
 }
 
 interface ListSpec {
-  stream: StreamName;
+  stream: RowStream;
   dated: boolean;
   defaultPageSize: number;
   /** strict parameter validation (hyros-api.md §4): only these names are accepted */
@@ -97,6 +107,8 @@ interface ListSpec {
   nullLastPage?: boolean;
   /** endpoint-specific filters; return an error message for a 400 */
   filter?: (rows: Row[], p: URLSearchParams) => Row[] | string;
+  /** the served object of a row (default: `rec`) */
+  present?: (row: Row, p: URLSearchParams) => unknown;
 }
 
 const byIds = (rows: Row[], p: URLSearchParams, name = 'ids'): Row[] | string => {
@@ -128,6 +140,23 @@ const byAdSourceIds = (rows: Row[], p: URLSearchParams): Row[] => {
   return rows.filter((r) => ids.includes(String((r.rec.adSource as Record<string, unknown> | null)?.adSourceId)));
 };
 const leadIds = (rows: Row[], p: URLSearchParams): Row[] | string => byIds(rows, p, 'leadIds');
+/** `/leads/clicks`: exactly one of `leadId`, `email`, or (v1.41) up to 50 `leadIds` / `emails`. */
+const clicksOfLeads = (rows: Row[], p: URLSearchParams): Row[] | string => {
+  const single = { leadId: p.get('leadId'), email: p.get('email') };
+  const lists = { leadIds: listParam(p, 'leadIds'), emails: listParam(p, 'emails') };
+  const given = [single.leadId, single.email, lists.leadIds, lists.emails].filter((v) => v !== null && v !== undefined).length;
+  if (given === 0) return 'Either leadId or email must be provided';
+  if (given > 1) return 'Provide only one of leadId, email, leadIds or emails';
+  const ids = single.leadId !== null ? [single.leadId] : lists.leadIds;
+  const emails = (single.email !== null ? [single.email] : lists.emails)?.map((e) => e.toLowerCase());
+  if ((ids ?? emails ?? []).length > 50) return 'The maximum number of ids to be provided for search is 50';
+  if (ids) {
+    const wanted = new Set(ids);
+    return rows.filter((r) => wanted.has(r.leadId ?? ''));
+  }
+  const wanted = new Set(emails);
+  return rows.filter((r) => r.email !== undefined && wanted.has(r.email));
+};
 
 const LIST: Record<string, ListSpec> = {
   '/leads': { stream: 'leads', dated: true, defaultPageSize: 100, filter: chain(byIds, (r, p) => byEmails(r, p, true)) },
@@ -144,6 +173,11 @@ const LIST: Record<string, ListSpec> = {
       if (s === 'NON_RECURRING') return rows.filter((r) => r.rec.recurring !== true);
       return rows;
     }),
+  },
+  '/leads/clicks': {
+    stream: 'lead_clicks', dated: true, defaultPageSize: 100, filter: clicksOfLeads,
+    // Asked for several leads at once (v1.41), each click names its lead.
+    present: (row, p) => (p.has('leadIds') || p.has('emails') ? { ...row.rec, leadId: row.leadId } : row.rec),
   },
   '/calls': { stream: 'calls', dated: true, defaultPageSize: 100, filter: chain(byIds, byEmails, leadIds) },
   '/subscriptions': {
@@ -212,6 +246,15 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const missingRole = (role: string): Reply =>
     (opts.bareUnauthorizedForMissingRole ? text(401, 'Unauthorized') : error(403, `Missing role ${role}`));
   const requestStatusEndpoint = opts.requestStatusEndpoint ?? true;
+  const apiVersion = opts.apiVersion ?? LATEST_API_VERSION;
+  const unknownParams = opts.unknownParams ?? 'ignore';
+  const parseAsOf = (at: string | undefined): number | undefined => {
+    if (at === undefined) return undefined;
+    const ms = Date.parse(at);
+    if (Number.isNaN(ms)) throw new Error(`asOf: not a date-time: ${at}`);
+    return ms;
+  };
+  let asOf = parseAsOf(opts.asOf);
   const cfg = { seed, counts, dataStart, dataEnd, offsetMin };
 
   const accounts = new Map<string, AccountData>();
@@ -271,7 +314,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     }
     const pageSize = parsePageSize(p, spec.defaultPageSize);
     if (pageSize === null) return error(400, 'Page size must be between 1 and 250');
-    let rows = data.rows[spec.stream];
+    let rows = rowsAsOf(data.rows[spec.stream], asOf);
     if (spec.dated) {
       const range = (fromName: string, toName: string, key: (r: Row) => number): Reply | undefined => {
         const fromRaw = p.get(fromName), toRaw = p.get(toName);
@@ -302,7 +345,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     const offset = pageOffset(p, scope);
     if (typeof offset !== 'number') return offset;
     const slice = rows.slice(offset, offset + pageSize);
-    const body: Record<string, unknown> = { result: slice.map((r) => r.rec) };
+    const body: Record<string, unknown> = { result: slice.map((r) => (spec.present ? spec.present(r, p) : r.rec)) };
     if (offset + pageSize < rows.length) body.nextPageId = pages.issue(scope, offset + pageSize);
     else if (spec.nullLastPage) body.nextPageId = null;
     body.request_id = requestId();
@@ -409,7 +452,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     const { accountId, data } = admitted;
     if (write) return writeApi.handle(write, accountId, data, url.searchParams, body, sub);
     if (missingRoles.has(sub)) return missingRole(roleFor(sub));
-    const p = url.searchParams;
+    const p = paramsForVersion(sub, url.searchParams, apiVersion, unknownParams);
+    if (typeof p === 'string') return error(400, p);
     if (sub === '/user-info') return userInfo(accountId, data);
     if (sub === '/attribution') return attribution(p, accountId, data);
     const spec = LIST[sub];
@@ -506,10 +550,14 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     }),
     resetStats: () => { stats = emptyStats(); limiter.resetStats(); },
     records: (stream, accountId) => {
-      if (!STREAMS.includes(stream)) throw new Error(`unknown stream ${String(stream)}`);
       const data = accounts.get(accountId ?? '');
       if (!data) throw new Error(`unknown account ${String(accountId)}`);
-      return data.rows[stream].map((r) => r.rec);
+      const rows = data.rows[stream];
+      if (!rows) throw new Error(`unknown stream ${String(stream)}`);
+      return rows.map((r) => (stream === 'lead_clicks' ? { ...r.rec, leadId: r.leadId } : r.rec));
+    },
+    setAsOf: (at) => {
+      asOf = parseAsOf(at);
     },
     invalidateKey: () => { keyValid = false; },
     setFaults: (f) => faults.set(f),

@@ -8,6 +8,7 @@
  */
 import { toIsoUtc } from '../dates.js';
 import type { JsonObject } from '../protocol/messages.js';
+import type { ChangeCursorPlan } from './types.js';
 import type { Window } from './windows.js';
 
 export class PartitionProgress {
@@ -21,7 +22,14 @@ export class PartitionProgress {
    */
   private readonly keptMs: number | undefined;
 
-  constructor(readonly windows: readonly Window[], private readonly initialCursorMs: number | undefined) {
+  private changesDone: boolean;
+
+  constructor(
+    readonly windows: readonly Window[],
+    private readonly initialCursorMs: number | undefined,
+    private readonly changes?: ChangeCursorPlan,
+  ) {
+    this.changesDone = changes !== undefined && !changes.pass;
     this.done = windows.map(() => false);
     const lastEnd = windows[windows.length - 1]?.endMs;
     this.keptMs = initialCursorMs !== undefined && lastEnd !== undefined && initialCursorMs < lastEnd ? initialCursorMs : undefined;
@@ -44,24 +52,52 @@ export class PartitionProgress {
     return this.cursorMs !== cursorBefore;
   }
 
+  /** `changed_at` (see ChangeCursorPlan); undefined when the stream has none. */
+  get changedMs(): number | undefined {
+    if (!this.changes) return undefined;
+    // A first run reads every record after the sync end was fixed: all are current as of it.
+    if (this.changes.initialMs === undefined) return this.changes.completedMs;
+    return this.changesDone ? this.changes.completedMs : this.changes.initialMs;
+  }
+
+  /** The change pass finished; `advance` false (the API ignored the filter) keeps the cursor. Returns true when it moved. */
+  completeChanges(advance: boolean): boolean {
+    const before = this.changedMs;
+    if (advance) this.changesDone = true;
+    return this.changedMs !== before;
+  }
+
   get finished(): boolean {
     return this.firstOpen === this.done.length;
   }
 }
 
+/** One partition's cursors: `occurred_at`, and `changed_at` for streams that track later changes. */
+function partitionState(progress: PartitionProgress, floorMs: number): { occurred_at: string; changed_at?: string } {
+  const state: { occurred_at: string; changed_at?: string } = { occurred_at: toIsoUtc(progress.cursorMs ?? floorMs) };
+  const changed = progress.changedMs;
+  if (changed !== undefined) state.changed_at = toIsoUtc(changed);
+  return state;
+}
+
 /**
- * Builds a stream's state object. Without agency accounts: `{"occurred_at": …}`. With them, a cursor
- * per account under `accounts`, and the top-level `occurred_at` is the minimum over the accounts.
+ * Builds a stream's state object. Without agency accounts: `{"occurred_at": …}` (plus `changed_at`).
+ * With them, the cursors per account under `accounts`, and the top-level ones are the minimum over the accounts.
  */
 export function streamStateObject(partitions: ReadonlyMap<string | undefined, PartitionProgress>, floorMs: number): JsonObject {
   const own = partitions.get(undefined);
-  if (own && partitions.size === 1) return { occurred_at: toIsoUtc(own.cursorMs ?? floorMs) };
+  if (own && partitions.size === 1) return partitionState(own, floorMs);
   const accounts: JsonObject = {};
   let minimum = Number.POSITIVE_INFINITY;
+  let minimumChanged = Number.POSITIVE_INFINITY;
   for (const [accountId, progress] of partitions) {
-    const cursor = progress.cursorMs ?? floorMs;
-    minimum = Math.min(minimum, cursor);
-    if (accountId !== undefined) accounts[accountId] = { occurred_at: toIsoUtc(cursor) };
+    const state = partitionState(progress, floorMs);
+    minimum = Math.min(minimum, Date.parse(state.occurred_at));
+    if (state.changed_at !== undefined) minimumChanged = Math.min(minimumChanged, Date.parse(state.changed_at));
+    if (accountId !== undefined) accounts[accountId] = state;
   }
-  return { occurred_at: toIsoUtc(Number.isFinite(minimum) ? minimum : floorMs), accounts };
+  const top: JsonObject = { occurred_at: toIsoUtc(Number.isFinite(minimum) ? minimum : floorMs) };
+  if (Number.isFinite(minimumChanged)) top.changed_at = toIsoUtc(minimumChanged);
+  top.accounts = accounts;
+  return top;
 }

@@ -65,16 +65,14 @@ export async function runStreams(streams: readonly EngineStream[], options: RunO
   return { failedStreams };
 }
 
-/** Pages one window to its end; restarts it once when Hyros expires the page cursor. */
+/** Pages one window (or change pass) to its end; restarts it once when Hyros expires the page cursor. */
 async function fetchWindow(task: WindowTask, writer: MessageWriter): Promise<number> {
-  const { run, partition } = task;
-  const window = partition.windows[task.windowIndex];
-  if (!window) throw new Error(`no window ${task.windowIndex}`);
+  const { run } = task;
   for (let restart = 0; ; restart++) {
     let emitted = 0;
     try {
       const context = { signal: run.abort.signal, observer: run.observer };
-      for await (const page of run.stream.fetchWindow(partition, window, context)) {
+      for await (const page of run.pagesOf(task, context)) {
         emitted += run.emitPage(task, page);
         await writer.ready();
       }

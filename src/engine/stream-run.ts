@@ -10,7 +10,7 @@ import type { Logger } from '../protocol/logger.js';
 import { errorTraceMessage, rateLimitedStatusMessage, stateMessage, streamStatusMessage, type JsonObject } from '../protocol/messages.js';
 import type { MessageWriter } from '../protocol/writer.js';
 import { PartitionProgress, streamStateObject } from './progress.js';
-import type { EngineStream, PartitionPlan } from './types.js';
+import type { ChangePassOutcome, EngineStream, FetchContext, JsonPages, PartitionPlan } from './types.js';
 import { inWindow, type Window } from './windows.js';
 
 export interface StreamStats {
@@ -22,11 +22,14 @@ export interface StreamStats {
   waitedMs: number;
 }
 
-/** One unit of work: a window of a partition of a stream. */
+/** One unit of work: a window of a partition of a stream, or the partition's change pass. */
 export interface WindowTask {
   run: StreamRun;
   partition: PartitionPlan;
+  /** -1 for the change pass. */
   windowIndex: number;
+  /** Set on the change pass task: whether the API honoured its filter. */
+  changeOutcome?: ChangePassOutcome;
 }
 
 const NO_CURSOR_STATE: JsonObject = { __ab_no_cursor_state_message: true };
@@ -54,7 +57,9 @@ export class StreamRun {
   ) {
     setMaxListeners(256, this.abort.signal); // one listener per window in flight
     for (const partition of stream.partitions) {
-      this.progress.set(partition.accountId, new PartitionProgress(partition.windows, partition.initialCursorMs));
+      this.progress.set(partition.accountId, new PartitionProgress(partition.windows, partition.initialCursorMs, partition.changes));
+      // The change pass goes first: it is one short request chain, and its checkpoint frees the cursor.
+      if (partition.changes?.pass && stream.fetchChanges) this.pending.push({ run: this, partition, windowIndex: -1, changeOutcome: { unsupported: false } });
       partition.windows.forEach((_window, windowIndex) => this.pending.push({ run: this, partition, windowIndex }));
     }
     this.observer = {
@@ -97,9 +102,17 @@ export class StreamRun {
     return !this.failed && this.pending.length > 0;
   }
 
-  /** Emits one page's records that fall in the window; returns how many were emitted. */
+  /** The raw pages of a task: its window, or the partition's change pass. */
+  pagesOf(task: WindowTask, context: FetchContext): JsonPages {
+    if (task.changeOutcome) return (this.stream.fetchChanges as NonNullable<EngineStream['fetchChanges']>)(task.partition, context, task.changeOutcome);
+    return this.stream.fetchWindow(task.partition, task.partition.windows[task.windowIndex] as Window, context);
+  }
+
+  /** Emits one page's records (those of a window task that fall in its window); returns how many were emitted. */
   emitPage(task: WindowTask, records: JsonObject[]): number {
-    const window = task.partition.windows[task.windowIndex] as Window;
+    const window = task.partition.windows[task.windowIndex];
+    // Change-pass records were created before the windows; a child stream's records keep their own time.
+    const filter = window !== undefined && this.stream.filterToWindow !== false;
     const emittedAt = Date.now();
     let emitted = 0;
     this.stats.pages++;
@@ -107,8 +120,8 @@ export class StreamRun {
       const occurredMs = this.stream.normalize(record);
       if (this.stream.windowed) {
         // A record with no readable cursor is kept (nothing is lost), stamped with its window start.
-        if (occurredMs !== undefined && !inWindow(window, occurredMs)) continue;
-        record.occurred_at = toIsoUtc(occurredMs ?? window.startMs);
+        if (filter && occurredMs !== undefined && !inWindow(window, occurredMs)) continue;
+        record.occurred_at = toIsoUtc(occurredMs ?? window?.startMs ?? this.stream.floorMs);
       }
       if (task.partition.accountId !== undefined) record.account_id = task.partition.accountId;
       if (!this.running) {
@@ -126,9 +139,13 @@ export class StreamRun {
   /** A window finished: advance the low-water mark and checkpoint when it moved. */
   completeTask(task: WindowTask, recordsInWindow: number): void {
     this.inFlight--;
+    const progress = this.progress.get(task.partition.accountId) as PartitionProgress;
+    if (task.changeOutcome) {
+      if (progress.completeChanges(!task.changeOutcome.unsupported)) this.emitState();
+      return;
+    }
     const window = task.partition.windows[task.windowIndex] as Window;
     if (recordsInWindow === 0 && this.stream.windowed && window.endMs - window.startMs >= DAY_MS) this.emptyDays.push(window);
-    const progress = this.progress.get(task.partition.accountId) as PartitionProgress;
     // Safe even after a failure elsewhere: the mark only ever passes windows that completed.
     if (progress.complete(task.windowIndex) && this.stream.windowed) this.emitState();
   }

@@ -20,14 +20,60 @@ export interface StreamDefinition {
   role: string;
   /** Hyros API version that introduced the endpoint, named when an older API answers 404. */
   since?: string;
+  /** How an incremental run also catches later changes to records created before its cursor. */
+  changes?: ChangeTracking;
+  /**
+   * A child stream: its records are fetched per record of this parent stream (read in the parent's
+   * windows and change pass); the state follows the parent records covered.
+   */
+  parent?: string;
 }
 
+/**
+ * The change pass of a stream (state key `changed_at`): one request chain per run over the
+ * records created before the run's creation windows that changed since the last run.
+ */
+export type ChangeTracking =
+  /** Hyros filters on the change time itself (`/leads` updatedFromDate/updatedToDate, v1.39+). */
+  | { kind: 'updated-filter'; fromParam: string; toParam: string; changedAt: string; since: string }
+  /**
+   * Hyros filters on a state (refunded, not active) only: the records in that state created in the
+   * last `rangeOption` days are read, and those whose change time (the first of `changedAt`
+   * present; none known → always) is not older than the change cursor are emitted.
+   */
+  | {
+      kind: 'state-filter';
+      params: ReadonlyArray<readonly [string, string]>;
+      changedAt: readonly string[];
+      rangeOption: 'refund_lookback_days' | 'subscription_lookback_days';
+      /**
+       * The change time is when the change happened (a refund): one after the sync end is left to
+       * the sync that covers it. Otherwise it may be scheduled ahead (a subscription's end) while the
+       * record has already changed.
+       */
+      eventTime: boolean;
+    };
+
+/** The subscription states that are not ACTIVE/TRIALING (hyros-api.md §2.1). */
+const ENDED_SUBSCRIPTION_STATES = ['CANCELED', 'PAST_DUE', 'INCOMPLETE', 'INCOMPLETE_EXPIRED', 'UNPAID', 'COMPLETED', 'PAUSED'];
+
 export const STREAMS: readonly StreamDefinition[] = [
-  { name: 'leads', path: 'leads', primaryKey: [['id']], cursorSource: 'creationDate', properties: schemas.leadProperties, role: 'Get Leads' },
-  { name: 'sales', path: 'sales', primaryKey: [['id']], cursorSource: 'creationDate', properties: schemas.saleProperties, role: 'Get Sales' },
+  {
+    name: 'leads', path: 'leads', primaryKey: [['id']], cursorSource: 'creationDate', properties: schemas.leadProperties, role: 'Get Leads',
+    changes: { kind: 'updated-filter', fromParam: 'updatedFromDate', toParam: 'updatedToDate', changedAt: 'lastUpdatedDate', since: 'v1.39' },
+  },
+  {
+    name: 'sales', path: 'sales', primaryKey: [['id']], cursorSource: 'creationDate', properties: schemas.saleProperties, role: 'Get Sales',
+    changes: { kind: 'state-filter', params: [['saleRefundedState', 'REFUNDED']], changedAt: ['refundDate'], rangeOption: 'refund_lookback_days', eventTime: true },
+  },
   { name: 'calls', path: 'calls', primaryKey: [['id']], cursorSource: 'creationDate', properties: schemas.callProperties, role: 'Get Calls' },
-  { name: 'subscriptions', path: 'subscriptions', primaryKey: [['id']], cursorSource: 'startDate', properties: schemas.subscriptionProperties, role: 'Get Subscriptions' },
+  {
+    name: 'subscriptions', path: 'subscriptions', primaryKey: [['id']], cursorSource: 'startDate', properties: schemas.subscriptionProperties, role: 'Get Subscriptions',
+    changes: { kind: 'state-filter', params: [['subscriptionStates', ENDED_SUBSCRIPTION_STATES.join(',')]], changedAt: ['cancelAtDate', 'endDate'], rangeOption: 'subscription_lookback_days', eventTime: false },
+  },
   { name: 'carts', path: 'carts', primaryKey: [['id']], cursorSource: 'creationDate', properties: schemas.cartProperties, role: 'Get Carts', since: 'v1.39' },
+  // One record per click of the leads a run reads (new and changed): `occurred_at` is the click's date.
+  { name: 'lead_clicks', path: 'leads/clicks', primaryKey: [['id']], cursorSource: 'date', properties: schemas.clickProperties, role: 'Get Lead Clicks', parent: 'leads' },
   { name: 'sources', path: 'sources', primaryKey: [['tag']], properties: schemas.sourceProperties, role: 'Get Sources' },
   { name: 'ads', path: 'ads', primaryKey: [['adSource', 'adSourceId']], properties: schemas.adProperties, role: 'Get Ads' },
   { name: 'ad_accounts', path: 'ad-accounts', primaryKey: [['id']], properties: schemas.adAccountProperties, role: 'Get Ad Accounts', since: 'v1.39' },

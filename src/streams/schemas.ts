@@ -139,6 +139,25 @@ export const cartProperties: Record<string, JsonObject> = {
   lastSource: attributionSource(),
 };
 
+/** A click of a lead (`GET /leads/clicks`); `leadId` is added by the connector when Hyros leaves it out. */
+export const clickProperties: Record<string, JsonObject> = {
+  id: requiredStr(),
+  leadId: str(),
+  date: timestamp(),
+  trackedUrl: str(),
+  page: str(),
+  previousUrl: str(),
+  adspendType: str(),
+  sourceLinkName: str(),
+  ip: str(),
+  agent: str(),
+  cartId: str(),
+  // Open maps; the keys Hyros is known to fill are declared.
+  deduplicationParams: obj({ fbp: str(), fbc: str() }),
+  adSpendId: int(),
+  parsedParameters: obj({ utm_source: str(), utm_medium: str(), utm_campaign: str(), utm_content: str(), utm_term: str(), fbclid: str(), gclid: str(), ttclid: str() }),
+};
+
 const sourceCore = {
   name: str(),
   tag: str(),

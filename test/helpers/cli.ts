@@ -27,6 +27,8 @@ export interface CliOptions {
   bin?: string;
   /** Written to the child's stdin, which is then closed (default: no stdin). */
   input?: string;
+  /** Called once the process is started (e.g. to kill it on an outside event). */
+  onSpawn?: (child: ReturnType<typeof spawn>) => void;
 }
 
 export function assertBuilt(): void {
@@ -46,6 +48,7 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
       child.stdin.on('error', () => undefined); // a child killed mid-input closes its end early
       child.stdin.end(options.input);
     }
+    options.onSpawn?.(child);
     let stdout = '';
     let stderr = '';
     let partial = '';

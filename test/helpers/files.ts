@@ -20,7 +20,7 @@ export class TempFiles {
 
 /** A configured catalog of the given streams (incremental where supported unless `fullRefresh`). */
 export function catalogFor(streams: string[], options: { fullRefresh?: boolean; incrementalStreams?: string[] } = {}): unknown {
-  const incremental = new Set(options.incrementalStreams ?? ['leads', 'sales', 'calls', 'subscriptions', 'carts']);
+  const incremental = new Set(options.incrementalStreams ?? ['leads', 'sales', 'calls', 'subscriptions', 'carts', 'lead_clicks']);
   return {
     streams: streams.map((name) => {
       const isIncremental = !options.fullRefresh && (incremental.has(name) || name.startsWith('attribution_'));

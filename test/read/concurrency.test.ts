@@ -112,7 +112,7 @@ describe('out-of-order window completion', () => {
     const failedStart = START + 3 * WINDOW_MS;
     expect(states.length).toBeGreaterThan(0);
     for (const state of states) expect(ms(state.stream.stream_state.occurred_at)).toBeLessThanOrEqual(failedStart);
-    expect(states.at(-1)?.stream.stream_state).toEqual({ occurred_at: iso(failedStart) });
+    expect(states.at(-1)?.stream.stream_state).toEqual({ occurred_at: iso(failedStart), changed_at: iso(END) });
     // Windows 4.. completed while 3 was failing: their records went out but are not covered by a state.
     expect(idsOf(out.messages, 'leads').some((id) => windowOf(id) > 3)).toBe(true);
     const error = out.messages.find((m) => m.type === 'TRACE' && m.trace.type === 'ERROR');
@@ -143,7 +143,7 @@ describe('out-of-order window completion', () => {
     expect(idsOf(out.messages, 'leads').sort()).toEqual(leads.map((r) => r.id).sort());
     assertCheckpointContract(out.messages, 'leads', leads, END);
     assertCheckpointContract(out.messages, 'sales', sales, END);
-    expect(statesOf(out.messages, 'sales').at(-1)?.stream.stream_state).toEqual({ occurred_at: '2026-01-05T00:00:00Z' });
+    expect(statesOf(out.messages, 'sales').at(-1)?.stream.stream_state).toEqual({ occurred_at: '2026-01-05T00:00:00Z', changed_at: '2026-01-05T00:00:00Z' });
     // Both streams' windows were in flight together (the pool is shared, round-robin).
     const firstSales = fake.requests.findIndex((r) => r.path === 'sales');
     const lastLeads = fake.requests.map((r) => r.path).lastIndexOf('leads');

@@ -75,6 +75,9 @@ export interface ServeOptions {
   failIf?: (fromMs: number, toMs: number) => boolean;
 }
 
+/** The parameters only a change pass sends. */
+const CHANGE_FILTERS = ['updatedFromDate', 'saleRefundedState', 'subscriptionStates'];
+
 /** A fake Hyros on ORIGIN: list endpoints backed by record arrays, every request logged. */
 export class FakeHyros {
   readonly requests: LoggedRequest[] = [];
@@ -115,10 +118,15 @@ export class FakeHyros {
       });
   }
 
-  /** The [fromDate, toDate] pairs sent for `path`, first page of each window only, oldest first. */
+  /** The requests of the change pass (updated leads, refunded sales, ended subscriptions). */
+  changeRequests(path: string): LoggedRequest[] {
+    return this.requests.filter((r) => r.path === path && CHANGE_FILTERS.some((name) => r.query.has(name)));
+  }
+
+  /** The [fromDate, toDate] pairs sent for `path`, first page of each creation window only, oldest first. */
   windows(path: string): Array<[string, string]> {
     return this.requests
-      .filter((r) => r.path === path && !r.query.has('pageId'))
+      .filter((r) => r.path === path && !r.query.has('pageId') && !CHANGE_FILTERS.some((name) => r.query.has(name)))
       .map((r) => [r.query.get('fromDate') as string, r.query.get('toDate') as string] as [string, string])
       .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   }

@@ -61,9 +61,10 @@ describe('window splitting and boundary records', () => {
     expect(byId.get('d-end')?.occurred_at).toBe('2026-01-04T00:00:00Z');
     expect(byId.get('d-end')?.creationDate).toBe('2026-01-04T00:00:00Z');
     expect(statesOf(out.messages, 'leads').map((s) => s.stream.stream_state)).toEqual([
-      { occurred_at: '2026-01-02T00:00:00Z' },
-      { occurred_at: '2026-01-03T00:00:00Z' },
-      { occurred_at: '2026-01-04T00:00:00Z' },
+      // A first run: every lead is read after the sync end was fixed, so changed_at is the sync end throughout.
+      { occurred_at: '2026-01-02T00:00:00Z', changed_at: '2026-01-04T00:00:00Z' },
+      { occurred_at: '2026-01-03T00:00:00Z', changed_at: '2026-01-04T00:00:00Z' },
+      { occurred_at: '2026-01-04T00:00:00Z', changed_at: '2026-01-04T00:00:00Z' },
     ]);
     assertCheckpointContract(out.messages, 'leads', inRange, ms('2026-01-04T00:00:00Z'));
   });
@@ -91,7 +92,7 @@ describe('window splitting and boundary records', () => {
       expect(from).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
       expect(to).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
     }
-    expect(statesOf(out.messages, 'leads').at(-1)?.stream.stream_state).toEqual({ occurred_at: '2026-01-02T10:20:30Z' });
+    expect(statesOf(out.messages, 'leads').at(-1)?.stream.stream_state).toEqual({ occurred_at: '2026-01-02T10:20:30Z', changed_at: '2026-01-02T10:20:30Z' });
   });
 
   it('pages newest-first windows to the end over nextPageId and emits every record', async () => {
@@ -139,7 +140,8 @@ describe('lookback and resume', () => {
     expect(windows[0]?.[0]).toBe('2026-01-07T06:00:00Z');
     expect(windows.at(-1)?.[1]).toBe('2026-01-12T00:00:00Z');
     expect(idsOf(out.messages, 'leads').sort()).toEqual(['at-cursor', 'at-lookback', 'in-lookback', 'new']);
-    expect(statesOf(out.messages, 'leads').at(-1)?.stream.stream_state).toEqual({ occurred_at: '2026-01-12T00:00:00Z' });
+    // The fake ignores updatedFromDate (an API before v1.39): changed_at stays at the incoming cursor.
+    expect(statesOf(out.messages, 'leads').at(-1)?.stream.stream_state).toEqual({ occurred_at: '2026-01-12T00:00:00Z', changed_at: '2026-01-10T06:00:00Z' });
     assertCheckpointContract(out.messages, 'leads', records.slice(2), ms('2026-01-12T00:00:00Z'));
   });
 
@@ -272,7 +274,7 @@ describe('statuses, failures and every stream checkpoints', () => {
     expect(running).toBeGreaterThanOrEqual(0);
     expect(running).toBeLessThan(firstRecord);
     assertCheckpointContract(out.messages, 'leads', leads, ms('2026-01-03T00:00:00Z'));
-    expect(statesOf(out.messages, 'leads').at(-1)?.stream.stream_state).toEqual({ occurred_at: '2026-01-03T00:00:00Z' });
+    expect(statesOf(out.messages, 'leads').at(-1)?.stream.stream_state).toEqual({ occurred_at: '2026-01-03T00:00:00Z', changed_at: '2026-01-03T00:00:00Z' });
 
     expect(statusesOf(out.messages, 'sales')).toEqual(['STARTED', 'INCOMPLETE']);
     expect(statesOf(out.messages, 'sales')).toEqual([]);

@@ -57,7 +57,8 @@ describe('--state forms', () => {
     expect(out.code).toBe(0);
     expect(fake.windows('leads')[0]?.[0]).toBe(LOOKBACK_START);
     expect(idsOf(out.messages, 'leads').sort()).toEqual(['after', 'before']);
-    expect(statesOf(out.messages, 'leads').at(-1)?.stream.stream_state).toEqual({ occurred_at: '2026-01-07T00:00:00Z' });
+    // The fake ignores updatedFromDate (like an API before v1.39): changed_at stays at the incoming cursor.
+    expect(statesOf(out.messages, 'leads').at(-1)?.stream.stream_state).toEqual({ occurred_at: '2026-01-07T00:00:00Z', changed_at: CURSOR });
   });
 
   it.each(emptyForms)('%s → starts from start_date', async (_name, state) => {

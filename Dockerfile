@@ -1,8 +1,12 @@
-# Airbyte source connector for Hyros: container image.
+# Airbyte connectors for Hyros: one Dockerfile, two images. The build target picks the connector;
+# both share every layer but the last few (same runtime, both bins), so building both costs one build.
 #
-#   docker build -t airbyte/source-hyros:dev .
+#   docker build -t airbyte/source-hyros:dev .                                    (default: the source)
+#   docker build --target destination-hyros -t airbyte/destination-hyros:dev .
 #   docker run --rm -i airbyte/source-hyros:dev spec
 #   docker run --rm -i -v "$PWD/secrets:/data:ro" airbyte/source-hyros:dev check --config /data/config.json
+#   docker run --rm -i -v "$PWD/secrets:/data:ro" airbyte/destination-hyros:dev write \
+#     --config /data/config.json --catalog /data/catalog.json < messages.jsonl
 #
 # Legacy-builder compatible (no BuildKit-only syntax). On machines without a container registry,
 # scripts/docker/make-base-image.sh provides a stand-in for the base image under the same tag.
@@ -17,7 +21,7 @@ RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY spec ./spec
 COPY src ./src
-RUN npm run build && test -f dist/src/main.js
+RUN npm run build && test -f dist/src/main.js && test -f dist/src/destination/main.js
 
 # ---- deps: production dependencies only ------------------------------------------------------
 FROM ${NODE_IMAGE} AS deps
@@ -27,10 +31,8 @@ RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts \
  && find node_modules -depth -type d -empty -delete \
  && rm -rf /root/.npm /tmp/*
 
-# ---- runtime ---------------------------------------------------------------------------------
-FROM ${NODE_IMAGE}
-ARG AIRBYTE_NAME=airbyte/source-hyros
-ARG AIRBYTE_VERSION=0.1.0
+# ---- runtime: what both connectors run on (no labels: each target below names itself) --------
+FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
     TZ=UTC
 WORKDIR /airbyte
@@ -47,5 +49,20 @@ RUN chmod 0755 /airbyte/entrypoint.sh \
 USER 1000:1000
 ENV AIRBYTE_ENTRYPOINT="/airbyte/entrypoint.sh"
 ENTRYPOINT ["/airbyte/entrypoint.sh"]
+
+# ---- destination-hyros (`--target destination-hyros`) ----------------------------------------
+FROM runtime AS destination-hyros
+ARG AIRBYTE_NAME=airbyte/destination-hyros
+ARG AIRBYTE_VERSION=0.1.0
+# The bin entrypoint.sh runs.
+ENV CONNECTOR_BIN=/airbyte/dist/src/destination/main.js
+LABEL io.airbyte.name="${AIRBYTE_NAME}" \
+      io.airbyte.version="${AIRBYTE_VERSION}"
+
+# ---- source-hyros: the last stage, so a plain `docker build .` gives the source --------------
+FROM runtime AS source-hyros
+ARG AIRBYTE_NAME=airbyte/source-hyros
+ARG AIRBYTE_VERSION=0.1.0
+ENV CONNECTOR_BIN=/airbyte/dist/src/main.js
 LABEL io.airbyte.name="${AIRBYTE_NAME}" \
       io.airbyte.version="${AIRBYTE_VERSION}"

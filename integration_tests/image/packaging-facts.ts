@@ -1,8 +1,10 @@
 /**
  * Packaging facts shared by test/packaging.test.ts (no Docker) and integration_tests/image/image.test.ts
- * (built image): a tiny reader for metadata.yaml and a reader for the Dockerfile's ARG defaults,
- * ENTRYPOINT and AIRBYTE_ENTRYPOINT. No YAML dependency: metadata.yaml only uses block mappings,
- * block sequences of scalars and plain/quoted scalars, which is all this reader supports.
+ * (built images): a tiny reader for the Airbyte metadata files (metadata.yaml for the source,
+ * spec/destination-metadata.yaml for the destination) and a reader for the Dockerfile's stages: ARG
+ * defaults, ENTRYPOINT, ENV, LABEL and USER of each build target. No YAML dependency: the metadata files
+ * only use block mappings, block sequences of scalars and plain/quoted scalars, which is all this
+ * reader supports.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -123,11 +125,19 @@ export interface Metadata {
   data: { [key: string]: YamlValue };
 }
 
-export function readMetadata(root = repoRoot()): Metadata {
-  const parsed = parseSimpleYaml(readFileSync(join(root, 'metadata.yaml'), 'utf8'));
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('metadata.yaml is not a mapping');
+/** The source's metadata file (Airbyte's place: the connector's root folder). */
+export const SOURCE_METADATA_FILE = 'metadata.yaml';
+/** The destination's metadata file, next to its spec (the root folder is the source's). */
+export const DESTINATION_METADATA_FILE = 'spec/destination-metadata.yaml';
+
+/** The Dockerfile target that builds each connector's image (the source's is also the default, last stage). */
+export const DOCKER_TARGETS = { source: 'source-hyros', destination: 'destination-hyros' } as const;
+
+export function readMetadata(root = repoRoot(), file: string = SOURCE_METADATA_FILE): Metadata {
+  const parsed = parseSimpleYaml(readFileSync(join(root, file), 'utf8'));
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error(`${file} is not a mapping`);
   const data = parsed.data;
-  if (!data || typeof data !== 'object' || Array.isArray(data)) throw new Error('metadata.yaml has no data mapping');
+  if (!data || typeof data !== 'object' || Array.isArray(data)) throw new Error(`${file} has no data mapping`);
   return { ...(parsed as object), metadataSpecVersion: String(parsed.metadataSpecVersion), data } as Metadata;
 }
 
@@ -155,15 +165,29 @@ export const KNOWN_DATA_KEYS = new Set<string>([
   'supportsNormalization', 'supportsRefreshes', 'tags',
 ]);
 
-export interface DockerfileFacts {
-  /** Default values of ARG instructions (last one wins), e.g. AIRBYTE_NAME. */
+/** What one build stage (a `--target`) declares, with what it inherits from a parent stage. */
+export interface StageFacts {
+  /** The stage's `AS` name, or null. */
+  name: string | null;
+  /** Its FROM: a base image or an earlier stage's name. */
+  from: string;
+  /** Default values of the global ARGs and of the stage's own ARGs (last one wins), e.g. AIRBYTE_NAME. */
   args: Record<string, string>;
-  /** ENTRYPOINT of the final stage, exec (JSON) form. */
+  /** ENTRYPOINT in exec (JSON) form, own or inherited. */
   entrypoint: string[] | null;
-  /** ENV values of the final stage. */
+  /** ENV values, own and inherited. */
   env: Record<string, string>;
-  /** Raw LABEL key/value pairs of the final stage. */
+  /** Raw LABEL key/value pairs, own and inherited. */
   labels: Record<string, string>;
+  /** The last USER, own or inherited. */
+  user: string | null;
+}
+
+/** The final stage's facts (what a plain `docker build .` produces), plus every stage by name. */
+export interface DockerfileFacts extends StageFacts {
+  stages: StageFacts[];
+  /** The facts of the stage named `name` (throws when there is none). */
+  target(name: string): StageFacts;
 }
 
 function unquote(v: string): string {
@@ -192,34 +216,62 @@ function keyValues(rest: string): Record<string, string> {
 }
 
 export function readDockerfile(root = repoRoot()): DockerfileFacts {
-  const text = readFileSync(join(root, 'Dockerfile'), 'utf8');
+  return parseDockerfile(readFileSync(join(root, 'Dockerfile'), 'utf8'));
+}
+
+export function parseDockerfile(text: string): DockerfileFacts {
   const instructions = text
     .replace(/\\\r?\n/g, ' ')
     .split(/\r?\n/)
     .map((l) => l.trim())
     .filter((l) => l !== '' && !l.startsWith('#'));
-  const facts: DockerfileFacts = { args: {}, entrypoint: null, env: {}, labels: {} };
+  const globalArgs: Record<string, string> = {};
+  const stages: StageFacts[] = [];
+  let stage: StageFacts | undefined;
   for (const ins of instructions) {
     const m = /^(\w+)\s+(.*)$/.exec(ins);
     if (!m) continue;
     const op = m[1]!.toUpperCase();
     const rest = m[2]!;
     if (op === 'FROM') {
-      // New stage: stage-local facts restart, so the result describes the final stage.
-      facts.entrypoint = null;
-      facts.env = {};
-      facts.labels = {};
+      const from = /^(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?\s*$/i.exec(rest);
+      if (!from) throw new Error(`Dockerfile: cannot read FROM ${rest}`);
+      // ARGs end with their stage; ENV, LABEL, ENTRYPOINT and USER live in the image a child stage starts from.
+      const parent = stages.find((s) => s.name !== null && s.name.toLowerCase() === from[1]!.toLowerCase());
+      stage = {
+        name: from[2] ?? null,
+        from: from[1]!,
+        args: { ...globalArgs },
+        entrypoint: parent?.entrypoint ? [...parent.entrypoint] : null,
+        env: { ...parent?.env },
+        labels: { ...parent?.labels },
+        user: parent?.user ?? null,
+      };
+      stages.push(stage);
     } else if (op === 'ARG') {
       const a = /^([A-Za-z_]\w*)(=(.*))?$/.exec(rest.trim());
-      if (a && a[3] !== undefined) facts.args[a[1]!] = unquote(a[3]);
-    } else if (op === 'ENV') Object.assign(facts.env, keyValues(rest));
-    else if (op === 'LABEL') Object.assign(facts.labels, keyValues(rest));
+      if (a && a[3] !== undefined) (stage ? stage.args : globalArgs)[a[1]!] = unquote(a[3]);
+    } else if (!stage) {
+      throw new Error(`Dockerfile: ${op} before the first FROM`);
+    } else if (op === 'ENV') Object.assign(stage.env, keyValues(rest));
+    else if (op === 'LABEL') Object.assign(stage.labels, keyValues(rest));
+    else if (op === 'USER') stage.user = rest.trim();
     else if (op === 'ENTRYPOINT') {
       const parsed: unknown = JSON.parse(rest);
       if (!Array.isArray(parsed) || !parsed.every((x) => typeof x === 'string'))
         throw new Error('ENTRYPOINT must use the exec (JSON array) form');
-      facts.entrypoint = parsed as string[];
+      stage.entrypoint = parsed as string[];
     }
   }
-  return facts;
+  const final = stages.at(-1);
+  if (!final) throw new Error('Dockerfile has no FROM');
+  return {
+    ...final,
+    stages,
+    target(name: string): StageFacts {
+      const found = stages.find((s) => s.name === name);
+      if (!found) throw new Error(`Dockerfile has no stage named ${name}`);
+      return found;
+    },
+  };
 }

@@ -1,12 +1,14 @@
 #!/bin/sh
-# Container entrypoint of source-hyros (copied to /airbyte/entrypoint.sh by the Dockerfile).
+# Container entrypoint of source-hyros and destination-hyros (copied to /airbyte/entrypoint.sh by the
+# Dockerfile). It runs the bin named by CONNECTOR_BIN, which each Dockerfile target sets (default: the
+# source's bin, as before there were two connectors).
 #
 # Node sizes its default old-space heap from the host's RAM, not from the container's memory
 # limit, so a connector in a 512 MiB pod could grow past the limit and be OOM-killed instead of
 # garbage-collecting. This script reads the cgroup memory limit and, when there is one, passes
 # --max-old-space-size = 75 % of it (in MiB) through NODE_OPTIONS. It leaves NODE_OPTIONS alone
 # when it already sets --max-old-space-size, and adds nothing when the container is unlimited.
-# Then it execs the connector with the Airbyte arguments (spec|check|discover|read ...).
+# Then it execs the connector with the Airbyte arguments (spec|check|discover|read|write ...).
 set -eu
 
 heap_percent=75
@@ -42,4 +44,4 @@ case "$limit" in
 esac
 
 # Run the bin itself: its shebang carries the connector's V8 flags (see src/main.ts).
-exec /airbyte/dist/src/main.js "$@"
+exec "${CONNECTOR_BIN:-/airbyte/dist/src/main.js}" "$@"

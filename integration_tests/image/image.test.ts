@@ -6,65 +6,27 @@
  *
  * Every child process is spawned asynchronously: the sandbox answers on this event loop.
  */
-import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../sandbox/server.js';
-import { readMetadata, repoRoot } from './packaging-facts.js';
+import { readMetadata } from './packaging-facts.js';
+import {
+  SOURCE_IMAGE as IMAGE,
+  dockerRun as dockerRunIn,
+  explain,
+  imageConfig,
+  makeDataDir,
+  messages,
+  probeEntrypoint,
+  root,
+  run,
+  writeData as writeDataIn,
+  writeNodeShim,
+  type RunResult,
+} from './support.js';
 
-const IMAGE = process.env.SOURCE_HYROS_IMAGE ?? 'source-hyros:dev';
-const root = repoRoot();
 const metadata = readMetadata(root);
-
-interface RunResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(cmd: string, args: string[], timeoutMs = 150_000): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-type Message = { type: string } & Record<string, unknown>;
-
-/** Every stdout line must be one JSON AirbyteMessage. */
-function messages(stdout: string): Message[] {
-  return stdout
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((line) => {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(line);
-      } catch {
-        throw new Error(`stdout line is not JSON: ${line.slice(0, 200)}`);
-      }
-      expect(parsed, line).toHaveProperty('type');
-      return parsed as Message;
-    });
-}
-
-function explain(r: RunResult): string {
-  return `exit ${r.code}\n--- stdout (tail) ---\n${r.stdout.slice(-2000)}\n--- stderr (tail) ---\n${r.stderr.slice(-2000)}`;
-}
 
 let sandbox: Sandbox;
 let dataDir: string;
@@ -72,22 +34,19 @@ let shimDir: string;
 let discovered: Array<{ name: string; source_defined_primary_key?: string[][] } & Record<string, unknown>>;
 
 /** `docker run --rm -i --network host -v dataDir:/data:ro IMAGE ...args` */
-function dockerRun(args: string[], extra: string[] = []): Promise<RunResult> {
-  return run('docker', ['run', '--rm', '-i', '--network', 'host', '-v', `${dataDir}:/data:ro`, ...extra, IMAGE, ...args]);
+function dockerRun(args: string[]): Promise<RunResult> {
+  return dockerRunIn(IMAGE, dataDir, args);
 }
 
 function writeData(name: string, value: unknown): void {
-  const file = join(dataDir, name);
-  writeFileSync(file, JSON.stringify(value, null, 2));
-  chmodSync(file, 0o644); // readable by the image's uid 1000
+  writeDataIn(dataDir, name, value);
 }
 
 beforeAll(async () => {
   const inspect = await run('docker', ['image', 'inspect', IMAGE]);
   if (inspect.code !== 0) throw new Error(`image ${IMAGE} not found: run integration_tests/image/run-image-tests.sh\n${inspect.stderr}`);
   sandbox = await startSandbox({ port: 0 });
-  dataDir = mkdtempSync(join(tmpdir(), 'source-hyros-image-'));
-  chmodSync(dataDir, 0o755); // mkdtemp makes 0700, which the container's non-root user cannot enter
+  dataDir = makeDataDir('source-hyros-image-');
   writeData('config.json', {
     api_key: 'sandbox-key',
     start_date: '2026-01-01',
@@ -101,21 +60,8 @@ beforeAll(async () => {
     base_url: sandbox.baseUrl,
   });
 
-  // A `node` stand-in that reports what the entrypoint handed to Node instead of running the connector.
-  shimDir = mkdtempSync(join(tmpdir(), 'source-hyros-shim-'));
-  chmodSync(shimDir, 0o755);
-  const shim = join(shimDir, 'node');
-  writeFileSync(
-    shim,
-    [
-      '#!/bin/sh',
-      "exec /usr/local/bin/node -e 'const v8 = require(\"node:v8\"); console.log(JSON.stringify({" +
-        'nodeOptions: process.env.NODE_OPTIONS ?? null, heapLimit: v8.getHeapStatistics().heap_size_limit, ' +
-        "argv: process.argv.slice(1) }))' \"$@\"",
-      '',
-    ].join('\n'),
-  );
-  chmodSync(shim, 0o755);
+  shimDir = makeDataDir('source-hyros-shim-');
+  writeNodeShim(shimDir);
 });
 
 afterAll(async () => {
@@ -215,14 +161,11 @@ describe(`image ${IMAGE}: packaging`, () => {
   });
 
   it('ENTRYPOINT, AIRBYTE_ENTRYPOINT and io.airbyte labels match metadata.yaml', async () => {
-    const r = await run('docker', ['image', 'inspect', '--format', '{{json .Config}}', IMAGE]);
-    expect(r.code, explain(r)).toBe(0);
-    const config = JSON.parse(r.stdout) as { Entrypoint: string[] | null; Env: string[]; Labels: Record<string, string> };
-    expect(config.Entrypoint).toEqual(['/airbyte/entrypoint.sh']);
-    const env = Object.fromEntries(config.Env.map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
-    expect(env.AIRBYTE_ENTRYPOINT).toBe(config.Entrypoint!.join(' '));
-    expect(config.Labels['io.airbyte.name']).toBe(metadata.data.dockerRepository);
-    expect(config.Labels['io.airbyte.version']).toBe(String(metadata.data.dockerImageTag));
+    const config = await imageConfig(IMAGE);
+    expect(config.entrypoint).toEqual(['/airbyte/entrypoint.sh']);
+    expect(config.env.AIRBYTE_ENTRYPOINT).toBe(config.entrypoint!.join(' '));
+    expect(config.labels['io.airbyte.name']).toBe(metadata.data.dockerRepository);
+    expect(config.labels['io.airbyte.version']).toBe(String(metadata.data.dockerImageTag));
   });
 
   it('ships only the runtime: dist/src, spec, production node_modules', async () => {
@@ -246,14 +189,7 @@ describe(`image ${IMAGE}: packaging`, () => {
 
 describe(`image ${IMAGE}: heap sizing in the entrypoint`, () => {
   /** Run the real entrypoint with the `node` shim first on PATH; returns what Node was given. */
-  async function probe(extra: string[]): Promise<{ nodeOptions: string | null; heapLimit: number; argv: string[] }> {
-    const r = await run('docker', [
-      'run', '--rm', '-v', `${shimDir}:/shim:ro`, '-e', 'PATH=/shim:/usr/local/bin:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin',
-      ...extra, IMAGE, 'spec',
-    ]);
-    expect(r.code, explain(r)).toBe(0);
-    return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { nodeOptions: string | null; heapLimit: number; argv: string[] };
-  }
+  const probe = (extra: string[]) => probeEntrypoint(IMAGE, shimDir, extra);
 
   it('--memory 512m gives --max-old-space-size=384 (75 %) and Node honours it', async () => {
     const p = await probe(['--memory', '512m']);

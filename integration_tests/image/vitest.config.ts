@@ -1,5 +1,5 @@
 /**
- * Vitest config of the container-image suite only (`npm run test:image`, via run-image-tests.sh).
+ * Vitest config of the container-image suites only (`npm run test:image`, via run-image-tests.sh).
  * Kept apart so `npm test` never needs Docker: the root vitest config excludes integration_tests/image/**.
  */
 import { defineConfig } from 'vitest/config';

@@ -4,9 +4,9 @@
 #   with-sandbox.sh COMMAND [ARGS...]
 #
 # Starts `node $SANDBOX_CLI --port 0` in the background, waits (bounded) for the base URL it prints,
-# writes $SANDBOX_CONFIG_OUT = $SANDBOX_CONFIG_TEMPLATE with "base_url" set to that URL, runs the
-# command, stops the sandbox and exits with the command's status. The URL is exported as
-# HYROS_SANDBOX_URL. Used by the Dagger pipeline inside the connector image (the connector only
+# writes $SANDBOX_CONFIG_OUT = $SANDBOX_CONFIG_TEMPLATE with "base_url" set to that URL (and the same
+# for each TEMPLATE:OUT pair of $SANDBOX_CONFIGS), runs the command, stops the sandbox and exits with
+# the command's status. The URL is exported as HYROS_SANDBOX_URL. Used by the Dagger pipeline inside the connector image (the connector only
 # accepts plain http on loopback hosts, so the sandbox cannot be a separate service there), and
 # usable on a developer machine:
 #   SANDBOX_CLI=dist/integration_tests/sandbox/cli.js SANDBOX_CONFIG_TEMPLATE=integration_tests/sample_config.json \
@@ -14,7 +14,8 @@
 #
 # Env: SANDBOX_CLI (default /airbyte/dist/integration_tests/sandbox/cli.js), SANDBOX_ARGS (extra CLI
 #      flags), SANDBOX_CONFIG_TEMPLATE (default /data/config.template.json), SANDBOX_CONFIG_OUT
-#      (default /tmp/hyros-sandbox-config.json), SANDBOX_WAIT_SECONDS (default 20).
+#      (default /tmp/hyros-sandbox-config.json), SANDBOX_CONFIGS (more "TEMPLATE:OUT" pairs, space
+#      separated, e.g. a source and a destination config for one sandbox), SANDBOX_WAIT_SECONDS (default 20).
 set -eu
 
 cli="${SANDBOX_CLI:-/airbyte/dist/integration_tests/sandbox/cli.js}"
@@ -50,15 +51,19 @@ done
 HYROS_SANDBOX_URL="$(head -n 1 "$workdir/url")"
 export HYROS_SANDBOX_URL
 
-if [ -f "$template" ]; then
+write_config() {
   node -e '
     const fs = require("node:fs");
     const [template, out, url] = process.argv.slice(1);
     const config = JSON.parse(fs.readFileSync(template, "utf8"));
     config.base_url = url;
     fs.writeFileSync(out, JSON.stringify(config, null, 2), { mode: 0o600 });
-  ' "$template" "$config_out" "$HYROS_SANDBOX_URL"
-fi
+  ' "$1" "$2" "$HYROS_SANDBOX_URL"
+}
+if [ -f "$template" ]; then write_config "$template" "$config_out"; fi
+for pair in ${SANDBOX_CONFIGS:-}; do
+  write_config "${pair%%:*}" "${pair#*:}"
+done
 
 status=0
 "$@" || status=$?

@@ -17,9 +17,47 @@ export const int = (min: number, max: number, what: string) =>
     .min(min, `expected ${what}`)
     .max(max, `expected ${what}`);
 
+/**
+ * Why an API key (already trimmed) cannot be sent as an HTTP header value, or undefined when it can.
+ * A header carries Latin-1 bytes only, and control characters (C0, DEL, C1) are refused or mangled
+ * by HTTP stacks: such a key would fail every request as a "network" error, so it is a config error.
+ */
+export function apiKeyProblem(key: string): string | undefined {
+  if (key === '') return 'must not be empty';
+  for (let i = 0; i < key.length; i++) {
+    const code = key.charCodeAt(i);
+    const control = code < 0x20 || (code >= 0x7f && code < 0xa0);
+    if (control || code > 0xff) {
+      // Name the character, never the key: the message goes to logs.
+      const what = control ? 'a control character' : 'a character outside Latin-1';
+      const codePoint = `U+${(key.codePointAt(i) as number).toString(16).toUpperCase().padStart(4, '0')}`;
+      return `contains ${what} (${codePoint} at position ${i + 1}) that cannot be sent in an HTTP header; copy the key again from Hyros → Settings → API (as plain text, without quotes or invisible characters)`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The `api_key` field of every connector config that sends the key as Hyros' `API-Key` header.
+ * Surrounding whitespace is trimmed: HTTP strips it from header values (RFC 9110 §5.5), so no key
+ * Hyros ever accepted has any; what remains must be sendable (see apiKeyProblem).
+ */
+export const apiKeySchema = z
+  .string({ required_error: 'is required', invalid_type_error: 'expected a string' })
+  .min(1, 'must not be empty')
+  .transform((value, ctx) => {
+    const key = value.trim();
+    const problem = apiKeyProblem(key);
+    if (problem !== undefined) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+      return z.NEVER;
+    }
+    return key;
+  });
+
 /** The fields every Hyros connection has, with the same defaults in both connectors. */
 export const connectionFields = {
-  api_key: z.string({ required_error: 'is required', invalid_type_error: 'expected a string' }).min(1, 'must not be empty'),
+  api_key: apiKeySchema,
   requests_per_second: int(1, 1000, 'an integer from 1 to 1000').default(30),
   requests_per_minute: int(1, 60000, 'an integer from 1 to 60000').default(1000),
   base_url: z.string({ invalid_type_error: 'expected an http(s) URL' }).default(DEFAULT_BASE_URL),

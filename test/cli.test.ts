@@ -77,6 +77,22 @@ describe('check', () => {
     expect(status.message).toMatch(expected);
   });
 
+  it('reports FAILED naming api_key, before any request, when the key cannot travel in a header', async () => {
+    sandbox.resetStats();
+    const result = await runCli(['check', '--config', config({ api_key: `${KEY}\u2019` })]);
+    expect(result.code).toBe(0);
+    expect(connectionStatus(result.messages)).toEqual({
+      status: 'FAILED',
+      message: expect.stringMatching(/^Invalid config: api_key: contains a character outside Latin-1 \(U\+2019 at position 23\) that cannot be sent in an HTTP header/),
+    });
+    expect(sandbox.stats().requests).toBe(0);
+  });
+
+  it('succeeds with a key copied with surrounding whitespace', async () => {
+    const result = await runCli(['check', '--config', config({ api_key: `  ${KEY}\n` })]);
+    expect(connectionStatus(result.messages)).toEqual({ status: 'SUCCEEDED' });
+  });
+
   it('reports FAILED quickly when nothing listens at base_url', async () => {
     const port = await freePort();
     const started = Date.now();
@@ -152,6 +168,18 @@ describe('read input errors', () => {
     const result = await runCli(['read', '--config', config(), '--catalog', catalog]);
     expect(result.code).toBe(1);
     expect(ofType(result.messages, 'TRACE', 'ERROR')[0]?.trace.error.message).toContain('stream tags has sync_mode "incremental"; it supports full_refresh');
+  });
+
+  it('fails at once with a config_error naming api_key when the key has a control character', async () => {
+    sandbox.resetStats();
+    const catalog = files.write('sales-only.json', catalogFor(['sales']));
+    const result = await runCli(['read', '--config', config({ api_key: `${KEY}\u0007` }), '--catalog', catalog]);
+    expect(result.code).toBe(1);
+    const traces = ofType(result.messages, 'TRACE', 'ERROR');
+    expect(traces).toHaveLength(1);
+    expect(traces[0]?.trace.error).toMatchObject({ failure_type: 'config_error', message: expect.stringContaining('api_key: contains a control character (U+0007 at position 23)') });
+    expect(ofType(result.messages, 'RECORD')).toHaveLength(0);
+    expect(sandbox.stats().requests).toBe(0);
   });
 
   it('names the state file when it is not JSON or its cursor is not a date', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_BASE_URL, resolveConfig } from '../src/config.js';
+import { apiKeySchema } from '../src/config-common.js';
 import { ConnectorError } from '../src/errors.js';
 
 const valid = { api_key: 'k', start_date: '2026-01-01' };
@@ -64,5 +65,40 @@ describe('config validation', () => {
   it('accepts plain http only for loopback hosts', () => {
     expect(resolveConfig({ ...valid, base_url: 'http://127.0.0.1:8080/v1/api/v1.0' }).baseUrl.host).toBe('127.0.0.1:8080');
     expect(resolveConfig({ ...valid, base_url: 'http://localhost:9/x' }).baseUrl.hostname).toBe('localhost');
+  });
+});
+
+describe('api_key: only keys that can travel in an HTTP header', () => {
+  it.each([
+    ['a curly quote (outside Latin-1)', 'abc\u2019def', 'api_key: contains a character outside Latin-1 (U+2019 at position 4) that cannot be sent in an HTTP header'],
+    ['a zero-width space copied from a web page', '\u200babcdef', 'api_key: contains a character outside Latin-1 (U+200B at position 1)'],
+    ['an emoji', 'abc\u{1F511}', 'api_key: contains a character outside Latin-1 (U+1F511 at position 4)'],
+    ['a line break inside', 'abc\ndef', 'api_key: contains a control character (U+000A at position 4)'],
+    ['a tab inside', 'abc\tdef', 'api_key: contains a control character (U+0009 at position 4)'],
+    ['a C1 control character', 'abc\u0085', 'api_key: contains a control character (U+0085 at position 4)'],
+    ['DEL', 'abc\u007f', 'api_key: contains a control character (U+007F at position 4)'],
+    ['only whitespace', ' \t\n ', 'api_key: must not be empty'],
+    ['the empty string', '', 'api_key: must not be empty'],
+  ])('rejects %s as a config_error naming api_key, without echoing the key', (_name, key, expected) => {
+    const message = errorOf({ ...valid, api_key: key }).message;
+    expect(message).toContain(expected);
+    if (key.trim() !== '') expect(message).toContain('copy the key again from Hyros');
+    if (key.trim() !== '') expect(message).not.toContain(key.trim());
+  });
+
+  it('trims surrounding whitespace (HTTP strips it from header values, so no Hyros key has any)', () => {
+    expect(resolveConfig({ ...valid, api_key: ' \u00a0 API_abc123 \r\n' }).api_key).toBe('API_abc123');
+    expect(resolveConfig({ ...valid, api_key: '\ufeffAPI_abc123' }).api_key).toBe('API_abc123');
+  });
+
+  it('accepts inner spaces and Latin-1 letters, which a header carries byte for byte', () => {
+    expect(resolveConfig({ ...valid, api_key: 'abc déf' }).api_key).toBe('abc déf');
+  });
+
+  it('is one exported zod piece other configs reuse', () => {
+    expect(apiKeySchema.parse('  key-1 ')).toBe('key-1');
+    const result = apiKeySchema.safeParse('key\u2028x');
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.message).toMatch(/^contains a character outside Latin-1 \(U\+2028 at position 4\)/);
   });
 });

@@ -31,6 +31,13 @@ export interface SandboxOptions {
   dataEnd?: string;
   timezone?: string;
   latencyMs?: number;
+  /**
+   * Network jitter as a fraction of the latency (0.5 = ±50 %). When set, `latencyMs` is split into
+   * a way in and a way out, each drawn per request from half the latency × [1 − j, 1 + j]; the way
+   * in passes BEFORE the rate limiter counts the request (the server counts arrivals, which a
+   * jittery network reorders and bunches). Unset: all latency after counting, none on the way in.
+   */
+  latencyJitter?: number;
   rateLimit?: { perSecond: number; perMinute: number } | false;
   /** read paths (`/calls` → 403 GET_CALLS) and write role names as Hyros spells them (`Create Orders`) */
   missingRoles?: string[];
@@ -237,6 +244,12 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const timezone = opts.timezone ?? '-05:00';
   const offsetMin = parseOffset(timezone);
   const latencyMs = opts.latencyMs ?? 0;
+  const jitter = opts.latencyJitter;
+  /** One leg of the trip: the whole latency on the way out without jitter, half of it ± j each way with. */
+  const leg = (way: 'in' | 'out'): number => {
+    if (jitter === undefined) return way === 'in' ? 0 : latencyMs;
+    return (latencyMs / 2) * (1 + jitter * (2 * Math.random() - 1));
+  };
   const counts = { ...DEFAULT_COUNTS, ...(opts.counts ?? {}) } as Record<StreamName, number>;
   const dataStart = Date.parse(opts.dataStart ?? '2026-01-01T00:00:00Z');
   const dataEnd = Date.parse(opts.dataEnd ?? '2026-03-01T00:00:00Z');
@@ -480,6 +493,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    await sleep(leg('in'));
     stats.requests++;
     const url = new URL(req.url ?? '/', 'http://sandbox.local');
     const path = url.pathname.replace(/\/+$/, '') || '/';
@@ -491,7 +505,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       ? !missingEndpoints.has(writeRoute.path) && (writeRoute.kind !== 'status' || requestStatusEndpoint)
       : sub !== null && req.method === 'GET' && ROUTES.has(sub) && !missingEndpoints.has(sub);
     if (sub === null || !known) {
-      await sleep(latencyMs);
+      await sleep(leg('out'));
       return write(res, NOT_FOUND(), {}, null);
     }
     const body = writeRoute?.kind === 'create' ? await readBody(req) : '';
@@ -500,7 +514,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     stats.maxPerMinute = limiter.maxPerMinute;
     if (!rl.allowed) {
       stats.rateLimited++;
-      await sleep(latencyMs);
+      await sleep(leg('out'));
       return write(res, error(429, 'Number of API requests per second exceeded'), rl.headers, null);
     }
     const fault = faults.pick(writeRoute?.path ?? sub, url.searchParams.has('pageId'), req.method);
@@ -508,7 +522,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     if (fault === 'hang') return; // never answered (a write is not accepted); close() destroys the socket
     const reply = route(req, url, sub, fault, writeRoute, body);
     try {
-      await sleep(latencyMs);
+      await sleep(leg('out'));
       write(res, reply, rl.headers, fault);
     } finally {
       reply.release?.();

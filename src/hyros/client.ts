@@ -11,6 +11,7 @@ import type { Dispatcher } from 'undici';
 import { ConnectorError } from '../errors.js';
 import { backoffDelayMs, parseResetWaitMs, parseRetryAfterMs, sleep } from './backoff.js';
 import { classifyResponse, classifyTransportError, type Classification } from './classify.js';
+import { reportingWriteTime } from './dispatcher.js';
 import type { RateLimiter } from './limiter.js';
 
 export type QueryParams = ReadonlyArray<readonly [string, string]>;
@@ -152,11 +153,17 @@ export class HyrosClient {
     let attempt = 0;
     let rateLimitWaited = 0;
     for (;;) {
-      const sentAtMs = await limiter.acquire();
+      const grantedAtMs = await limiter.acquire();
       // A caller that gave up (a failed run, check's deadline) sends nothing more.
       if (context.signal?.aborted) throw context.signal.reason;
+      // Counted from when it is written to its socket (reported by the dispatcher), not from the grant.
+      let sentAtMs = grantedAtMs;
+      const onWritten = (atMs: number) => {
+        sentAtMs = atMs;
+        limiter.written(grantedAtMs, atMs);
+      };
       context.observer?.onRequest?.();
-      const { classification, headers } = await this.attempt(request, context, endpoint);
+      const { classification, headers } = await this.attempt(request, context, endpoint, onWritten);
       const now = Date.now();
       if (headers) {
         const remaining = headers.get('x-ratelimit-remaining');
@@ -187,6 +194,7 @@ export class HyrosClient {
             );
           }
           rateLimitWaited += waitMs;
+          limiter.rateLimited(now);
           limiter.pauseUntil(now + waitMs);
           context.observer?.onRateLimited?.({ endpoint, waitMs, resumeAtMs: now + waitMs, totalWaitedMs: rateLimitWaited });
           await sleep(waitMs, context.signal);
@@ -215,8 +223,22 @@ export class HyrosClient {
   }
 
   /** One HTTP exchange, following same-host redirects; never throws for HTTP or transport trouble. */
-  private async attempt(request: HttpRequest, context: RequestContext, endpoint: string): Promise<{ classification: Classification; headers?: Headers }> {
+  private async attempt(
+    request: HttpRequest,
+    context: RequestContext,
+    endpoint: string,
+    onWritten: (atMs: number) => void,
+  ): Promise<{ classification: Classification; headers?: Headers }> {
     const write = request.write === true;
+    // Only the first write counts: a same-host redirect is a follow-up of the request already counted.
+    let written = false;
+    const dispatcher =
+      this.options.dispatcher &&
+      reportingWriteTime(this.options.dispatcher, (atMs) => {
+        if (written) return;
+        written = true;
+        onWritten(atMs);
+      });
     let url = new URL(request.path, this.options.baseUrl);
     for (const [name, value] of request.params) url.searchParams.append(name, value);
     const controller = new AbortController();
@@ -233,7 +255,7 @@ export class HyrosClient {
           signal: controller.signal,
         };
         if (request.body !== undefined) init.body = JSON.stringify(request.body);
-        if (this.options.dispatcher) init.dispatcher = this.options.dispatcher;
+        if (dispatcher) init.dispatcher = dispatcher;
         const response = await fetch(url, init as RequestInit);
         if (response.status >= 300 && response.status < 400 && response.headers.has('location')) {
           await response.body?.cancel();

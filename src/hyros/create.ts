@@ -11,6 +11,8 @@ export interface ClientOverrides {
   maxRetryTimeMs?: number;
   maxRateLimitWaitMs?: number;
   backoffBaseMs?: number;
+  /** The limiter's margin floor (RateLimiter's safetyMs); the default suits real networks. */
+  safetyMs?: number;
 }
 
 export interface ClientHandle {
@@ -21,7 +23,11 @@ export interface ClientHandle {
 export function createHyrosClient(config: ConnectionSettings, overrides: ClientOverrides = {}): ClientHandle {
   const timeoutMs = overrides.timeoutMs ?? config.request_timeout_seconds * 1000;
   const dispatcher = createDispatcher(config.baseUrl, timeoutMs, Math.max(4, config.max_concurrency * 2));
-  const limiter = new RateLimiter({ perSecond: config.requests_per_second, perMinute: config.requests_per_minute });
+  const limiter = new RateLimiter({
+    perSecond: config.requests_per_second,
+    perMinute: config.requests_per_minute,
+    ...(overrides.safetyMs === undefined ? {} : { safetyMs: overrides.safetyMs }),
+  });
   const client = new HyrosClient({
     baseUrl: config.baseUrl,
     apiKey: config.api_key,

@@ -3,6 +3,12 @@
  * in any minute (sliding windows, so the burst allowance is used: 30 requests in the first second
  * of a short sync, not a steady 1000/60 per second). Requests are admitted in FIFO order.
  *
+ * The server counts a request when it ARRIVES, which is later than we grant it by a varying delay:
+ * event-loop work and connection scheduling (so a request is re-stamped when it is actually written
+ * to its socket, `written`) and network jitter (so both windows are widened by a margin). The margin
+ * starts at `safetyMs`; every 429 widens it (the network bunches arrivals more than we assumed) and
+ * it decays back over `MARGIN_HALF_LIFE_MS` once 429s stop.
+ *
  * The server's view wins when it is stricter: if `X-RateLimit-Remaining` says fewer requests are
  * left than we think (another tool shares the key), we count phantom requests, and a remaining of 0
  * pauses everything until `X-RateLimit-Reset`. A 429 pauses everything until its wait is over.
@@ -11,18 +17,31 @@
 export interface LimiterOptions {
   perSecond: number;
   perMinute: number;
-  /** Added to both windows so clock skew and latency jitter don't make the server count 31 in its second. */
+  /**
+   * Added to both windows so clock skew and latency jitter don't make the server count 31 in its
+   * second: the spread of one-way network delays it absorbs (default 100 ms, enough for a 200 ms
+   * round trip varying ±50 %, measured by `npm run bench`). The floor of the adaptive margin.
+   */
   safetyMs?: number;
 }
 
 const SECOND = 1000;
 const MINUTE = 60_000;
 const OBSERVE_SLACK_MS = 250;
+export const DEFAULT_SAFETY_MS = 100;
+/** A 429 widens the margin to at least this, or doubles it, up to MAX_MARGIN_MS. */
+const MARGIN_AFTER_429_MS = 150;
+const MAX_MARGIN_MS = 1000;
+/** The widened part of the margin halves every this many ms without a 429. */
+const MARGIN_HALF_LIFE_MS = 30_000;
 
 export class RateLimiter {
   private readonly perSecond: number;
   private readonly perMinute: number;
   private readonly safetyMs: number;
+  /** The margin as widened by the last 429 (≥ safetyMs), and when. */
+  private widenedMs: number;
+  private widenedAtMs = 0;
   /** Send times of the last minute, oldest first. */
   private sent: number[] = [];
   private pausedUntil = 0;
@@ -32,7 +51,8 @@ export class RateLimiter {
   constructor(options: LimiterOptions) {
     this.perSecond = options.perSecond;
     this.perMinute = options.perMinute;
-    this.safetyMs = options.safetyMs ?? 25;
+    this.safetyMs = options.safetyMs ?? DEFAULT_SAFETY_MS;
+    this.widenedMs = this.safetyMs;
   }
 
   /** Resolves, with the grant time, when one more request may be sent (and counts it). */
@@ -41,6 +61,35 @@ export class RateLimiter {
       this.waiters.push(resolve);
       this.pump();
     });
+  }
+
+  /**
+   * The request granted at `grantedAtMs` was written to its socket at `writtenAtMs`: count it from
+   * then, since that is when it starts its way to the server. Unknown grants are ignored.
+   */
+  written(grantedAtMs: number, writtenAtMs: number): void {
+    if (writtenAtMs <= grantedAtMs) return;
+    const index = this.sent.lastIndexOf(grantedAtMs);
+    if (index === -1) return;
+    this.sent.splice(index, 1);
+    let at = this.sent.length;
+    while (at > 0 && (this.sent[at - 1] as number) > writtenAtMs) at--;
+    this.sent.splice(at, 0, writtenAtMs);
+  }
+
+  /** The server answered 429 although we paced: its arrivals bunch more than the margin allows. */
+  rateLimited(nowMs: number = Date.now()): void {
+    // The concurrent requests of one bunching all hear 429: widen once for them.
+    if (this.widenedAtMs !== 0 && nowMs - this.widenedAtMs < SECOND) return;
+    this.widenedMs = Math.min(MAX_MARGIN_MS, Math.max(MARGIN_AFTER_429_MS, 2 * this.marginMs(nowMs)));
+    this.widenedAtMs = nowMs;
+  }
+
+  /** The current margin added to both windows: the floor plus what 429s added, decaying. */
+  marginMs(nowMs: number = Date.now()): number {
+    const extra = this.widenedMs - this.safetyMs;
+    if (extra <= 0) return this.safetyMs;
+    return this.safetyMs + Math.round(extra * 0.5 ** (Math.max(0, nowMs - this.widenedAtMs) / MARGIN_HALF_LIFE_MS));
   }
 
   /** Hold every request until `untilMs` (a 429's wait, or a reset the server announced). */
@@ -70,8 +119,9 @@ export class RateLimiter {
   delayMs(nowMs: number = Date.now()): number {
     this.prune(nowMs);
     let wait = Math.max(0, this.pausedUntil - nowMs);
-    const secondWindow = SECOND + this.safetyMs;
-    const minuteWindow = MINUTE + this.safetyMs;
+    const margin = this.marginMs(nowMs);
+    const secondWindow = SECOND + margin;
+    const minuteWindow = MINUTE + margin;
     const n = this.sent.length;
     if (n >= this.perSecond) {
       const oldestInSecond = this.sent[n - this.perSecond] as number;
@@ -103,7 +153,7 @@ export class RateLimiter {
   }
 
   private prune(nowMs: number): void {
-    const cutoff = nowMs - MINUTE - this.safetyMs;
+    const cutoff = nowMs - MINUTE - MAX_MARGIN_MS;
     let drop = 0;
     while (drop < this.sent.length && (this.sent[drop] as number) <= cutoff) drop++;
     if (drop > 0) this.sent = this.sent.slice(drop);

@@ -63,16 +63,16 @@ describe('RateLimiter through HyrosClient: what the server sees', () => {
     expect(maxInWindow(seenAt, 1_000)).toBe(5);
     expect(maxInWindow(seenAt, 60_000)).toBe(12);
     // The burst allowance is used (5 at once), and nothing waits longer than the windows require
-    // (+25 ms safety margin on both windows).
+    // (+100 ms default margin on both windows, DEFAULT_SAFETY_MS).
     expect(seenAt).toEqual([
       ...Array(5).fill(0),
-      ...Array(5).fill(1_025),
-      ...Array(2).fill(2_050),
-      ...Array(5).fill(60_025),
-      ...Array(5).fill(61_050),
-      ...Array(2).fill(62_075),
-      ...Array(5).fill(120_050),
-      121_075,
+      ...Array(5).fill(1_100),
+      ...Array(2).fill(2_200),
+      ...Array(5).fill(60_100),
+      ...Array(5).fill(61_200),
+      ...Array(2).fill(62_300),
+      ...Array(5).fill(120_200),
+      121_300,
     ]);
   });
 });
@@ -166,5 +166,53 @@ describe('RateLimiter.observe without a reset header', () => {
     limiter.observe(0, undefined, now);
     expect(limiter.delayMs(now)).toBe(1_000);
     expect(limiter.delayMs(now + 1_000)).toBe(0);
+  });
+});
+
+describe('RateLimiter: counting from the write, and a margin that widens after a 429', () => {
+  it('a request written later than granted holds its slot from the write', async () => {
+    const limiter = new RateLimiter({ perSecond: 2, perMinute: 100, safetyMs: 0 });
+    const out = await grants(limiter, 2, 0);
+    expect(out.map((g) => g.at)).toEqual([0, 0]);
+    // The second was only handed to its socket 300 ms after its grant (the event loop was busy).
+    limiter.written(T0, T0 + 300);
+    const later = await grants(limiter, 2, 1_299);
+    expect(later.map((g) => g.at)).toEqual([1_000]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(later.map((g) => g.at)).toEqual([1_000, 1_300]);
+  });
+
+  it('ignores a write time it cannot match or that is not later', () => {
+    const limiter = new RateLimiter({ perSecond: 1, perMinute: 100, safetyMs: 0 });
+    void limiter.acquire();
+    limiter.written(T0 - 5, T0 + 500);
+    limiter.written(T0, T0);
+    expect(limiter.delayMs()).toBe(1_000);
+  });
+
+  it('a 429 widens the margin (once per burst of 429s), which then halves every 30 s', () => {
+    const limiter = new RateLimiter({ perSecond: 30, perMinute: 1000 });
+    expect(limiter.marginMs()).toBe(100);
+    limiter.rateLimited(T0);
+    limiter.rateLimited(T0 + 10); // the other requests of the same bunching
+    expect(limiter.marginMs(T0)).toBe(200);
+    expect(limiter.marginMs(T0 + 30_000)).toBe(150);
+    expect(limiter.marginMs(T0 + 300_000)).toBe(100);
+    // A new 429 two seconds later doubles what is left of the margin (195 ms): 390 ms.
+    limiter.rateLimited(T0 + 2_000);
+    expect(limiter.marginMs(T0 + 2_000)).toBe(390);
+    // Never beyond a second.
+    for (let i = 1; i <= 5; i++) limiter.rateLimited(T0 + 2_000 + i * 1_000);
+    expect(limiter.marginMs(T0 + 7_000)).toBe(1_000);
+  });
+
+  it('the widened margin spaces the windows further', async () => {
+    const limiter = new RateLimiter({ perSecond: 2, perMinute: 100, safetyMs: 0 });
+    limiter.rateLimited(T0);
+    const out = await grants(limiter, 4, 1_149);
+    expect(out.map((g) => g.at)).toEqual([0, 0]);
+    await vi.advanceTimersByTimeAsync(1);
+    // 150 ms margin (the floor after a 429) instead of none.
+    expect(out.map((g) => g.at)).toEqual([0, 0, 1_150, 1_150]);
   });
 });

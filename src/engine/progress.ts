@@ -12,7 +12,9 @@ import type { ChangeCursorPlan } from './types.js';
 import type { Window } from './windows.js';
 
 export class PartitionProgress {
-  private readonly done: boolean[];
+  /** The partition's windows, oldest first; a split inserts the older part before the window. */
+  private readonly windows: Window[];
+  private readonly done = new Set<Window>();
   private firstOpen = 0;
   private lowWaterMs: number | undefined;
   /**
@@ -25,12 +27,12 @@ export class PartitionProgress {
   private changesDone: boolean;
 
   constructor(
-    readonly windows: readonly Window[],
+    windows: readonly Window[],
     private readonly initialCursorMs: number | undefined,
     private readonly changes?: ChangeCursorPlan,
   ) {
     this.changesDone = changes !== undefined && !changes.pass;
-    this.done = windows.map(() => false);
+    this.windows = [...windows];
     const lastEnd = windows[windows.length - 1]?.endMs;
     this.keptMs = initialCursorMs !== undefined && lastEnd !== undefined && initialCursorMs < lastEnd ? initialCursorMs : undefined;
   }
@@ -42,14 +44,29 @@ export class PartitionProgress {
   }
 
   /** Marks a window done; returns true when the cursor moved. */
-  complete(index: number): boolean {
-    this.done[index] = true;
+  complete(window: Window): boolean {
+    this.done.add(window);
     const before = this.firstOpen;
-    while (this.firstOpen < this.done.length && this.done[this.firstOpen]) this.firstOpen++;
+    while (this.firstOpen < this.windows.length && this.done.has(this.windows[this.firstOpen] as Window)) this.firstOpen++;
     if (this.firstOpen === before) return false;
     const cursorBefore = this.cursorMs;
     this.lowWaterMs = (this.windows[this.firstOpen - 1] as Window).endMs;
     return this.cursorMs !== cursorBefore;
+  }
+
+  /**
+   * Cuts an open window at `atMs`: the window keeps [atMs, end), and the returned new window
+   * [start, atMs) takes its place in the order, open, so the cursor cannot pass it until it is done.
+   */
+  split(window: Window, atMs: number): Window {
+    const index = this.windows.indexOf(window);
+    if (index < this.firstOpen || this.done.has(window) || !(atMs > window.startMs && atMs < window.endMs)) {
+      throw new Error(`cannot split the window ${window.startMs}–${window.endMs} at ${atMs}`);
+    }
+    const older: Window = { startMs: window.startMs, endMs: atMs, inclusiveEnd: false };
+    window.startMs = atMs;
+    this.windows.splice(index, 0, older);
+    return older;
   }
 
   /** `changed_at` (see ChangeCursorPlan); undefined when the stream has none. */
@@ -68,7 +85,7 @@ export class PartitionProgress {
   }
 
   get finished(): boolean {
-    return this.firstOpen === this.done.length;
+    return this.firstOpen === this.windows.length;
   }
 }
 

@@ -10,6 +10,7 @@ import type { Logger } from '../protocol/logger.js';
 import { errorTraceMessage, rateLimitedStatusMessage, stateMessage, streamStatusMessage, type JsonObject } from '../protocol/messages.js';
 import type { MessageWriter } from '../protocol/writer.js';
 import { PartitionProgress, streamStateObject } from './progress.js';
+import { ChainScan, MIN_SPLIT_PAGES } from './split.js';
 import type { ChangePassOutcome, EngineStream, FetchContext, JsonPages, PartitionPlan } from './types.js';
 import { inWindow, type Window } from './windows.js';
 
@@ -26,10 +27,21 @@ export interface StreamStats {
 export interface WindowTask {
   run: StreamRun;
   partition: PartitionPlan;
-  /** -1 for the change pass. */
-  windowIndex: number;
+  /**
+   * Undefined for the change pass. Its start moves later when an idle worker splits the older part
+   * off (src/engine/split.ts).
+   */
+  window?: Window;
+  /** What the chain's pages have shown so far (windows of a stream that may be split). */
+  scan?: ChainScan;
   /** Set on the change pass task: whether the API honoured its filter. */
   changeOutcome?: ChangePassOutcome;
+}
+
+/** A window an idle worker could split, and about how many pages it has left. */
+export interface SplitCandidate {
+  task: WindowTask;
+  pagesLeft: number;
 }
 
 const NO_CURSOR_STATE: JsonObject = { __ab_no_cursor_state_message: true };
@@ -40,7 +52,7 @@ export class StreamRun {
   readonly observer: RequestObserver;
   private readonly progress = new Map<string | undefined, PartitionProgress>();
   private readonly pending: WindowTask[] = [];
-  private inFlight = 0;
+  private readonly active = new Set<WindowTask>();
   private recordsSinceState = 0;
   private statesEmitted = 0;
   private running = false;
@@ -59,8 +71,8 @@ export class StreamRun {
     for (const partition of stream.partitions) {
       this.progress.set(partition.accountId, new PartitionProgress(partition.windows, partition.initialCursorMs, partition.changes));
       // The change pass goes first: it is one short request chain, and its checkpoint frees the cursor.
-      if (partition.changes?.pass && stream.fetchChanges) this.pending.push({ run: this, partition, windowIndex: -1, changeOutcome: { unsupported: false } });
-      partition.windows.forEach((_window, windowIndex) => this.pending.push({ run: this, partition, windowIndex }));
+      if (partition.changes?.pass && stream.fetchChanges) this.pending.push({ run: this, partition, changeOutcome: { unsupported: false } });
+      for (const window of partition.windows) this.pending.push(this.windowTask(partition, window));
     }
     this.observer = {
       onRequest: () => {
@@ -93,9 +105,47 @@ export class StreamRun {
 
   /** The next window to fetch, oldest first within the stream. */
   takeTask(): WindowTask | undefined {
-    if (this.failed || this.pending.length === 0) return undefined;
-    this.inFlight++;
-    return this.pending.shift();
+    if (this.failed) return undefined;
+    const task = this.pending.shift();
+    if (task) this.active.add(task);
+    return task;
+  }
+
+  /** The in-flight window with the most pages left, if splitting it is worth a request. */
+  splitCandidate(): SplitCandidate | undefined {
+    const pageSize = this.stream.splitPageSize;
+    if (pageSize === undefined || this.failed) return undefined;
+    let best: SplitCandidate | undefined;
+    for (const task of this.active) {
+      if (!task.window || !task.scan) continue;
+      const pagesLeft = task.scan.pagesLeft(task.window, pageSize);
+      if (pagesLeft >= MIN_SPLIT_PAGES && (best === undefined || pagesLeft > best.pagesLeft)) best = { task, pagesLeft };
+    }
+    return best;
+  }
+
+  /** Splits the older part off a busy window as a new in-flight task (undefined: too narrow to split). */
+  splitTask(busy: WindowTask): WindowTask | undefined {
+    const point = busy.window && busy.scan?.splitPoint(busy.window);
+    if (busy.window === undefined || point === undefined || this.failed) return undefined;
+    const progress = this.progress.get(busy.partition.accountId) as PartitionProgress;
+    const task = this.windowTask(busy.partition, progress.split(busy.window, point));
+    this.active.add(task);
+    return task;
+  }
+
+  /** Whether the task's chain has delivered everything of its window (newest first, past its start). */
+  chainDone(task: WindowTask): boolean {
+    return task.window !== undefined && task.scan !== undefined && task.scan.pastStart(task.window);
+  }
+
+  /** A new request chain for the task (a restart after Hyros expired the page cursor). */
+  restartChain(task: WindowTask): void {
+    if (task.scan && task.window) task.scan = new ChainScan(task.window.endMs);
+  }
+
+  private windowTask(partition: PartitionPlan, window: Window): WindowTask {
+    return { run: this, partition, window, ...(this.stream.splitPageSize === undefined ? {} : { scan: new ChainScan(window.endMs) }) };
   }
 
   hasPendingTasks(): boolean {
@@ -105,12 +155,14 @@ export class StreamRun {
   /** The raw pages of a task: its window, or the partition's change pass. */
   pagesOf(task: WindowTask, context: FetchContext): JsonPages {
     if (task.changeOutcome) return (this.stream.fetchChanges as NonNullable<EngineStream['fetchChanges']>)(task.partition, context, task.changeOutcome);
-    return this.stream.fetchWindow(task.partition, task.partition.windows[task.windowIndex] as Window, context);
+    // The chain's date filter is fixed when it starts (Hyros resets the cursor when a parameter
+    // changes); a later split only narrows what it emits.
+    return this.stream.fetchWindow(task.partition, { ...(task.window as Window) }, context);
   }
 
   /** Emits one page's records (those of a window task that fall in its window); returns how many were emitted. */
   emitPage(task: WindowTask, records: JsonObject[]): number {
-    const window = task.partition.windows[task.windowIndex];
+    const window = task.window;
     // Change-pass records were created before the windows; a child stream's records keep their own time.
     const filter = window !== undefined && this.stream.filterToWindow !== false;
     const emittedAt = Date.now();
@@ -118,6 +170,7 @@ export class StreamRun {
     this.stats.pages++;
     for (const record of records) {
       const occurredMs = this.stream.normalize(record);
+      task.scan?.observe(occurredMs);
       if (this.stream.windowed) {
         // A record with no readable cursor is kept (nothing is lost), stamped with its window start.
         if (filter && occurredMs !== undefined && !inWindow(window, occurredMs)) continue;
@@ -138,21 +191,21 @@ export class StreamRun {
 
   /** A window finished: advance the low-water mark and checkpoint when it moved. */
   completeTask(task: WindowTask, recordsInWindow: number): void {
-    this.inFlight--;
+    this.active.delete(task);
     const progress = this.progress.get(task.partition.accountId) as PartitionProgress;
     if (task.changeOutcome) {
       if (progress.completeChanges(!task.changeOutcome.unsupported)) this.emitState();
       return;
     }
-    const window = task.partition.windows[task.windowIndex] as Window;
+    const window = task.window as Window;
     if (recordsInWindow === 0 && this.stream.windowed && window.endMs - window.startMs >= DAY_MS) this.emptyDays.push(window);
     // Safe even after a failure elsewhere: the mark only ever passes windows that completed.
-    if (progress.complete(task.windowIndex) && this.stream.windowed) this.emitState();
+    if (progress.complete(window) && this.stream.windowed) this.emitState();
   }
 
   /** A window failed: the stream stops taking work, and its state will not pass that window. */
-  failTask(error: unknown): void {
-    this.inFlight--;
+  failTask(task: WindowTask, error: unknown): void {
+    this.active.delete(task);
     this.fail(error);
   }
 
@@ -165,7 +218,7 @@ export class StreamRun {
   }
 
   get done(): boolean {
-    return this.inFlight === 0 && (this.failed || this.pending.length === 0);
+    return this.active.size === 0 && (this.failed || this.pending.length === 0);
   }
 
   /** Ends the stream once (statuses, final state, summary). Returns false when it failed. */

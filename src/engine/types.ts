@@ -48,9 +48,14 @@ export interface EngineStream {
   partitions: PartitionPlan[];
   /** Floor for a state of a partition with no cursor yet (the sync start). */
   floorMs: number;
+  /**
+   * Set when idle workers may split this stream's busy windows (src/engine/split.ts): its pages
+   * hold this many records, and the date filter is on the cursor the records are normalised to.
+   */
+  splitPageSize?: number;
   /** Whether the stream had data before this run (it has a saved cursor): for the silent-gap warning. */
   hadState: boolean;
-  /** The raw pages of one window of one partition. */
+  /** The raw pages of one window of one partition (the engine empties each array once emitted). */
   fetchWindow(partition: PartitionPlan, window: Window, context: FetchContext): AsyncIterable<JsonObject[]>;
   /** The change pass of one partition (records created before its windows that changed since `changed_at`). */
   fetchChanges?(partition: PartitionPlan, context: FetchContext, outcome: ChangePassOutcome): AsyncIterable<JsonObject[]>;

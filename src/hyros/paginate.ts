@@ -30,9 +30,11 @@ export async function* paginate(
     if (pageId !== undefined) pageParams.push(['pageId', pageId]);
     const body = await client.getJson(path, pageParams, context);
     const records = resultArray(body, path);
-    if (records.length > 0) yield { records, number };
+    if (records.length === 0) return;
     const next = (body as { nextPageId?: unknown }).nextPageId;
-    if (records.length === 0 || next === null || next === undefined || next === '') return;
+    // The consumer may empty `records` once it has used them (the engine does, to free the page).
+    yield { records, number };
+    if (next === null || next === undefined || next === '') return;
     if (typeof next !== 'string') {
       throw new ConnectorError(`GET /${path} returned a nextPageId that is not a string (${JSON.stringify(next)}).`, 'system_error');
     }

@@ -19,7 +19,11 @@ import type { JsonObject } from '../protocol/messages.js';
 import { changePass, type ChangeQuery } from './changes.js';
 import { LeadClicksReader } from './lead-clicks.js';
 
-const WINDOWS_PER_WORKER = 6;
+/**
+ * Windows planned per worker. One: every window costs a partial last page, and the tail is kept
+ * short by splitting busy windows when workers fall idle (src/engine/split.ts) instead.
+ */
+const WINDOWS_PER_WORKER = 1;
 
 export interface PlanContext {
   config: ResolvedConfig;
@@ -53,8 +57,7 @@ export function resumePoint(context: PlanContext, stream: string, accountId: str
 export function partitionWindows(context: PlanContext, startFloorMs: number, cursorMs: number | undefined, lookbackDays: number): Window[] {
   const { config, syncEndMs } = context;
   const startMs = cursorMs === undefined ? startFloorMs : Math.max(startFloorMs, cursorMs - lookbackDays * DAY_MS);
-  // Enough windows that every worker stays busy until the end: a few windows per worker, so the
-  // tail (the last windows still paging while other workers sit idle) stays short.
+  // About a window per worker, at least two per partition; idle workers split the busy ones.
   // A single worker gains nothing from splitting: it reads windows of the largest size.
   const targetCount =
     config.max_concurrency === 1 ? 1 : Math.max(2, Math.ceil((WINDOWS_PER_WORKER * config.max_concurrency) / Math.max(1, context.windowedPartitions)));
@@ -113,6 +116,9 @@ export function buildListStream(definition: StreamDefinition, configured: Config
     floorMs: config.startMs,
     hadState: incremental && context.states.get(definition.name) != null,
     filterToWindow: definition.parent === undefined,
+    // Hyros pages these newest first by the filtered date: idle workers may split their windows.
+    // (Not a child stream: its records are found through the parent's and keep their own time.)
+    ...(windowed && definition.parent === undefined ? { splitPageSize: config.page_size } : {}),
     async *fetchWindow(partition, window, fetchContext) {
       const params: Array<readonly [string, string]> = windowed
         ? [

@@ -26,13 +26,14 @@ afterEach(() => {
 
 const START = ms('2026-01-01T00:00:00Z');
 const END = ms('2026-01-05T00:00:00Z');
-const WINDOW_MS = 4 * 3_600_000;
-const WINDOWS = 24;
-// max_concurrency 4 over one 4-day stream: 6 windows per worker → twenty-four 4-hour windows.
+const WINDOW_MS = 24 * 3_600_000;
+const WINDOWS = 4;
+// max_concurrency 4 over one 4-day stream: a window per worker → four 1-day windows. (Three
+// records a window, two a page: no window has enough left to be worth splitting.)
 const config = { start_date: '2026-01-01', end_date: '2026-01-05', max_concurrency: 4, window_size_days: 1, page_size: 2 };
 const windowIndex = (fromMs: number) => Math.round((fromMs - START) / WINDOW_MS);
 
-/** Three leads per 4 h window, the first exactly at the window start. */
+/** Three leads per 1-day window, the first exactly at the window start. */
 function leadsPerWindow(): FakeRecord[] {
   const records: FakeRecord[] = [];
   for (let w = 0; w < WINDOWS; w++) {
@@ -101,20 +102,20 @@ describe('out-of-order window completion', () => {
     const fake = new FakeHyros();
     const records = leadsPerWindow();
     fake.serve('leads', records, {
-      delayMs: (from) => (windowIndex(from) === 3 ? 120 : 5),
+      delayMs: (from) => (windowIndex(from) === 2 ? 120 : 5),
       failWith: { status: 500, body: { result: 'ERROR', message: ['Internal error'] } },
-      failIf: (from) => windowIndex(from) === 3,
+      failIf: (from) => windowIndex(from) === 2,
     });
     const out = await read({ config, streams: ['leads'] });
     expect(out.code).toBe(1);
     expect(statusesOf(out.messages, 'leads')).toEqual(['STARTED', 'RUNNING', 'INCOMPLETE']);
     const states = statesOf(out.messages, 'leads');
-    const failedStart = START + 3 * WINDOW_MS;
+    const failedStart = START + 2 * WINDOW_MS;
     expect(states.length).toBeGreaterThan(0);
     for (const state of states) expect(ms(state.stream.stream_state.occurred_at)).toBeLessThanOrEqual(failedStart);
     expect(states.at(-1)?.stream.stream_state).toEqual({ occurred_at: iso(failedStart), changed_at: iso(END) });
-    // Windows 4.. completed while 3 was failing: their records went out but are not covered by a state.
-    expect(idsOf(out.messages, 'leads').some((id) => windowOf(id) > 3)).toBe(true);
+    // Window 3 completed while 2 was failing: its records went out but are not covered by a state.
+    expect(idsOf(out.messages, 'leads').some((id) => windowOf(id) > 2)).toBe(true);
     const error = out.messages.find((m) => m.type === 'TRACE' && m.trace.type === 'ERROR');
     expect(error?.trace.error.stream_descriptor).toEqual({ name: 'leads' });
     expect(error?.trace.error.failure_type).toBe('transient_error');
@@ -148,5 +149,72 @@ describe('out-of-order window completion', () => {
     const firstSales = fake.requests.findIndex((r) => r.path === 'sales');
     const lastLeads = fake.requests.map((r) => r.path).lastIndexOf('leads');
     expect(firstSales).toBeLessThan(lastLeads);
+  });
+});
+
+describe('splitting a busy window when workers fall idle', () => {
+  const DAY = 86_400_000;
+  const splitConfig = { start_date: '2026-01-01', end_date: '2026-01-05', max_concurrency: 4, window_size_days: 1, page_size: 10 };
+  /** Days 0–2: three leads each; day 3: 200 leads, one every 7 minutes (20 pages). */
+  function denseLastDay(): FakeRecord[] {
+    const records: FakeRecord[] = [];
+    for (let day = 0; day < 3; day++) for (const minute of [0, 61, 239]) records.push(lead(`d${day}-${minute}`, iso(START + day * DAY + minute * 60_000)));
+    for (let i = 0; i < 200; i++) records.push(lead(`dense-${String(i).padStart(3, '0')}`, iso(START + 3 * DAY + i * 7 * 60_000)));
+    return records;
+  }
+  const isDenseChain = (from: number, to: number) => from === START + 3 * DAY && to === END;
+
+  it('idle workers take the older part of the dense window; every record once, states never pass an open part', async () => {
+    const fake = new FakeHyros();
+    const records = denseLastDay();
+    fake.serve('leads', records, { delayMs: (from) => (from >= START + 3 * DAY ? 15 : 1) });
+    const out = await read({ config: splitConfig, streams: ['leads'] });
+    expect(out.code).toBe(0);
+    expect(idsOf(out.messages, 'leads').sort()).toEqual(records.map((r) => r.id).sort());
+    assertCheckpointContract(out.messages, 'leads', records, END);
+    expect(statesOf(out.messages, 'leads').at(-1)?.stream.stream_state).toEqual({ occurred_at: iso(END), changed_at: iso(END) });
+    // Windows beyond the four planned ones were requested, all inside day 3 and ending before its end.
+    const planned = fake.windows('leads').filter(([from, to]) => ms(to) - ms(from) === DAY);
+    const splits = fake.windows('leads').filter(([from, to]) => ms(to) - ms(from) < DAY);
+    expect(planned).toHaveLength(4);
+    expect(splits.length).toBeGreaterThan(0);
+    for (const [from, to] of splits) {
+      expect(ms(from)).toBeGreaterThanOrEqual(START + 3 * DAY);
+      expect(ms(to)).toBeLessThan(END);
+    }
+    // The original dense chain stopped once it was past its narrowed start: fewer than its 20 pages.
+    const denseChainPages = fake.requests.filter((r) => isDenseChain(ms(r.query.get('fromDate') as string), ms(r.query.get('toDate') as string))).length;
+    expect(denseChainPages).toBeLessThan(20);
+    // And splitting cost little: at most one partial page per split over the 20 + 3 pages the data needs.
+    expect(fake.requests.length).toBeLessThanOrEqual(23 + splits.length);
+  });
+
+  it('a failed split-off part holds the state at its start; the next run resumes there and loses nothing', async () => {
+    const fake = new FakeHyros();
+    const records = denseLastDay();
+    fake.serve('leads', records, {
+      delayMs: (from) => (from >= START + 3 * DAY ? 15 : 1),
+      failWith: { status: 500, body: { result: 'ERROR', message: ['Internal error'] } },
+      // Only the oldest split-off part of day 3 fails (never the planned windows).
+      failIf: (from, to) => from === START + 3 * DAY && to < END,
+    });
+    const first = await read({ config: splitConfig, streams: ['leads'] });
+    expect(first.code).toBe(1);
+    const states = statesOf(first.messages, 'leads');
+    for (const state of states) expect(ms(state.stream.stream_state.occurred_at)).toBeLessThanOrEqual(START + 3 * DAY);
+    const lastState = states.at(-1)?.stream.stream_state;
+    expect(lastState).toEqual({ occurred_at: iso(START + 3 * DAY), changed_at: iso(END) });
+
+    nock.cleanAll();
+    const healthy = new FakeHyros();
+    healthy.serve('leads', records);
+    const second = await read({ config: { ...splitConfig, lookback_window_days: 0 }, streams: ['leads'], state: [{ type: 'STREAM', stream: { stream_descriptor: { name: 'leads' }, stream_state: lastState } }] });
+    expect(second.code).toBe(0);
+    // The resume re-reads day 3 whole: together the runs emitted every record, and the second run
+    // nothing before its cursor.
+    const all = new Set([...idsOf(first.messages, 'leads'), ...idsOf(second.messages, 'leads')]);
+    expect([...all].sort()).toEqual(records.map((r) => r.id).sort());
+    expect(idsOf(second.messages, 'leads').sort()).toEqual(records.filter((r) => r.atMs >= START + 3 * DAY).map((r) => r.id).sort());
+    expect(statesOf(second.messages, 'leads').at(-1)?.stream.stream_state).toMatchObject({ occurred_at: iso(END) });
   });
 });

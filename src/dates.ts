@@ -41,6 +41,26 @@ function zoneOffsetMs(zone: string | undefined): number {
 
 /** ISO-8601 UTC with a `Z`; whole seconds print without a fraction. */
 export function toIsoUtc(ms: number): string {
+  // The record hot path formats several timestamps per record: the day part is cached (records
+  // of a window share days), the time of day is built from integers.
+  if (Number.isInteger(ms) && ms % 1000 === 0 && ms >= 0 && ms < MAX_FAST_MS) {
+    const dayStart = ms - (ms % DAY_MS);
+    if (dayStart !== cachedDayStart) {
+      cachedDayStart = dayStart;
+      cachedDayPrefix = new Date(dayStart).toISOString().slice(0, 11);
+    }
+    const secondOfDay = (ms - dayStart) / 1000;
+    const hours = Math.floor(secondOfDay / 3600);
+    const minutes = Math.floor((secondOfDay % 3600) / 60);
+    const seconds = secondOfDay % 60;
+    return `${cachedDayPrefix}${TWO_DIGITS[hours]}:${TWO_DIGITS[minutes]}:${TWO_DIGITS[seconds]}Z`;
+  }
   const iso = new Date(ms).toISOString();
   return iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso;
 }
+
+/** Years 1970–9999: four-digit years, the form the fast path prints. */
+const MAX_FAST_MS = Date.UTC(10000, 0, 1);
+const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
+let cachedDayStart = Number.NaN;
+let cachedDayPrefix = '';

@@ -1,7 +1,6 @@
-#!/usr/bin/env -S node --max-semi-space-size=8 --heap-growing-percent=10
-// The flags keep memory flat: V8 sizes its heap growth for the host's RAM, so garbage of large
-// page bodies piled up to 200+ MB RSS for a live set under 20 MB. With them a backfill stays near
-// 130 MB at about the same speed (npm run bench). `node dist/src/main.js` works too, without them.
+#!/usr/bin/env node
+// No V8 flags here: `read` bounds its heap in-process (src/memory.ts), so `npx source-hyros`,
+// `node dist/src/main.js` and the image behave the same.
 /**
  * The CLI (Airbyte's source contract): spec | check --config | discover --config |
  * read --config --catalog [--state]. stdout carries only protocol messages; any failure ends in

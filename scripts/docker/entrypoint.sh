@@ -43,5 +43,6 @@ case "$limit" in
     ;;
 esac
 
-# Run the bin itself: its shebang carries the connector's V8 flags (see src/main.ts).
+# Run the bin itself (the source sizes its heap in-process, see src/memory.ts; the destination's
+# shebang carries its V8 flags).
 exec "${CONNECTOR_BIN:-/airbyte/dist/src/main.js}" "$@"

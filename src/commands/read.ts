@@ -10,6 +10,7 @@ import { resolveAccounts } from '../read/accounts.js';
 import type { PlanContext } from '../read/plan.js';
 import { registerSecret } from '../redact.js';
 import { toIsoUtc } from '../dates.js';
+import { boundHeapForStreaming } from '../memory.js';
 
 export interface ReadArgs {
   config: string;
@@ -18,6 +19,7 @@ export interface ReadArgs {
 }
 
 export async function runRead(args: ReadArgs, writer: MessageWriter, logger: Logger): Promise<number> {
+  boundHeapForStreaming();
   const config = await loadConfig(args.config);
   registerSecret(config.api_key);
   const available = sourceStreams(config);

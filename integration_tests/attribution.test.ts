@@ -191,8 +191,9 @@ describe('attribution reports and agency accounts (built CLI + sandbox)', () => 
       expect(streamState(agencyRead, stream), stream).toEqual({ ...cursors, accounts: { c1: cursors, c2: cursors, c3: cursors } });
     }
     // All accounts share the key's one limiter (20/s here, under the sandbox's 30/s): three limiters
-    // of 20/s would have run into the sandbox's limit with this many requests at 8 concurrent.
-    expect(sb.stats().requests).toBeGreaterThan(60);
+    // of 20/s (60/s together) would have run into the sandbox's limit with more than 30 requests at
+    // 8 concurrent.
+    expect(sb.stats().requests).toBeGreaterThan(40);
     expect(sb.stats().rateLimited).toBe(0);
     expect(sb.stats().status['400'] ?? 0).toBe(0);
   });

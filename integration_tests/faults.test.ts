@@ -93,7 +93,9 @@ describe('transient faults spread through a read of leads + sales', () => {
 
 describe('faults that end a stream', () => {
   it('key invalidated mid-sync: TRACE ERROR config_error, non-zero exit, and no state covers a record that was not emitted', async () => {
-    const result = await readWith({ faults: [{ kind: 'key-invalid', after: 6 }] }, {}, STREAMS);
+    // 16 workers: eight small windows a stream (about a page each), so the oldest windows complete
+    // and checkpoint within the six requests before the key dies.
+    const result = await readWith({ faults: [{ kind: 'key-invalid', after: 6 }] }, { max_concurrency: 16 }, STREAMS);
     expect(result.code).not.toBe(0);
     const errors = ofType(result.messages, 'TRACE', 'ERROR');
     expect(errors.length).toBeGreaterThanOrEqual(1);

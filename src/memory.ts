@@ -1,5 +1,5 @@
 /**
- * Heap sizing for a long `read`, applied in-process so it holds however the connector is started
+ * Heap sizing for a long `read` (source) or `write` (destination), applied in-process so it holds however the connector is started
  * (`npx source-hyros`, `node dist/src/main.js`, the image): command-line V8 flags reach only the
  * first of those.
  *

@@ -1,5 +1,5 @@
-#!/usr/bin/env -S node --max-semi-space-size=8 --heap-growing-percent=10
-// Same V8 flags as the source's bin (src/main.ts): memory stays flat on long inputs.
+#!/usr/bin/env node
+// No V8 flags here: `write` bounds its heap in-process (src/memory.ts), as the source's `read` does.
 /**
  * destination-hyros' CLI (Airbyte's destination contract): spec | check --config | discover --config |
  * write --config --catalog [--dry-run]. stdout carries only protocol messages; any failure ends in

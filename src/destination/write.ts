@@ -6,6 +6,7 @@
 import { readJsonFile } from '../config-common.js';
 import { configError, ConnectorError } from '../errors.js';
 import { createHyrosClient, type ClientHandle } from '../hyros/create.js';
+import { boundHeapForStreaming } from '../memory.js';
 import type { Logger } from '../protocol/logger.js';
 import type { EchoedStateMessage } from '../protocol/messages.js';
 import type { MessageWriter } from '../protocol/writer.js';
@@ -26,6 +27,7 @@ export interface WriteArgs {
 }
 
 export async function runWrite(args: WriteArgs, writer: MessageWriter, logger: Logger, input: AsyncIterable<Buffer | string> = process.stdin): Promise<number> {
+  boundHeapForStreaming();
   const config = await loadDestinationConfig(args.config);
   registerSecret(config.api_key);
   const bindings = bindCatalog(await readJsonFile(args.catalog, 'catalog'), args.catalog, config);

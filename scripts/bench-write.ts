@@ -3,8 +3,9 @@
  * bundled sandbox enforcing Hyros' 30/s + 1000/min, run as its bin with Airbyte messages on stdin.
  *   W1. BENCH_WRITE_ORDERS (default 3000) orders, write_confirmation accepted: wall vs the rate-limit
  *       bound (the earliest time both windows allow N requests), 429s, duplicates in Hyros;
- *   W2. BENCH_PROCESSED_ORDERS (default 1000) orders, write_confirmation processed: wall vs the bound
- *       of the writes alone and of writes + status polls, polls per write;
+ *   W2. BENCH_PROCESSED_ORDERS (default 1000) orders, write_confirmation processed, Hyros taking
+ *       BENCH_PROCESSING_MS (default 10 000) per write: wall vs the bound of the writes alone and of
+ *       writes + status polls, polls per write;
  *   W3. peak RSS of a BENCH_DRY_RUN_RECORDS (default 100 000) record dry run.
  * Run alone with `node dist/scripts/bench-write.js`.
  */
@@ -21,6 +22,8 @@ const work = mkdtempSync(join(tmpdir(), 'destination-hyros-bench-'));
 const ordersWanted = Number(process.env.BENCH_WRITE_ORDERS ?? 3000);
 const processedWanted = Number(process.env.BENCH_PROCESSED_ORDERS ?? 1000);
 const dryRunRecords = Number(process.env.BENCH_DRY_RUN_RECORDS ?? 100_000);
+/** How long the sandbox keeps a write PENDING in W2: Hyros documents ~10 s for creates. */
+const processingMs = Number(process.env.BENCH_PROCESSING_MS ?? 10_000);
 const T0 = Date.parse('2026-02-01T00:00:00Z');
 
 /** The earliest time (s) at which the n-th request may start under both sliding windows. */
@@ -127,8 +130,8 @@ export async function benchWrite(out: (text: string) => void): Promise<string[][
   rows.push(['W1', 'duplicates in Hyros', String(limited.duplicates().length), `must be 0 (${limited.writes().length} writes accepted)`]);
   await limited.close();
 
-  out(`W2. write: ${processedWanted} orders, write_confirmation processed (Hyros processes a write in 1 s)`);
-  const confirming = await startSandbox({ latencyMs: 50, processingDelayMs: 1000 });
+  out(`W2. write: ${processedWanted} orders, write_confirmation processed (Hyros processes a write in ${processingMs / 1000} s)`);
+  const confirming = await startSandbox({ latencyMs: 50, processingDelayMs: processingMs });
   const processed = await run(confirming, processedWanted, 'proc', { write_confirmation: 'processed' });
   const pstats = confirming.stats();
   const polls = pstats.byPath['GET /requests'] ?? 0;

@@ -1,20 +1,26 @@
 /**
  * `GET /requests/{id}` (API v1.41+, role "Get Request Status"): whether an accepted write is still
- * PENDING, PROCESSED or FAILED. Polls back off (1, 2, 4 … 15 s) because they spend the same rate
- * limit as the writes. Whether the endpoint can be used is learnt from the first answer.
+ * PENDING, PROCESSED or FAILED. Polls spend the same rate limit as the writes, so they are few: the
+ * first comes when Hyros has typically finished (learnt from the answers: a write found PROCESSED at
+ * its first poll moves the next first poll earlier, one found later moves it towards when it was
+ * done), then they back off (×2, at most 15 s apart). Whether the endpoint can be used is learnt
+ * from the first answer.
  */
 import { sleep } from '../hyros/backoff.js';
 import { HyrosApiError, type HyrosClient, type RequestContext } from '../hyros/client.js';
 
 export type RequestStatus = { status: 'PROCESSED' } | { status: 'FAILED'; reason: string } | { status: 'PENDING' };
 
-const FIRST_POLL_MS = 1000;
+const MIN_FIRST_POLL_MS = 1000;
+const MAX_FIRST_POLL_MS = 60_000;
 const MAX_POLL_INTERVAL_MS = 15_000;
 
 export class RequestStatusPoller {
   /** Why the endpoint cannot be used (no such endpoint, no role), once known. */
   unavailable: string | undefined;
   polls = 0;
+  /** When, after sending, the first poll goes out: Hyros' typical processing time as seen so far. */
+  private firstPollMs = MIN_FIRST_POLL_MS;
 
   constructor(private readonly client: HyrosClient) {}
 
@@ -50,9 +56,9 @@ export class RequestStatusPoller {
    * or `undefined` when the endpoint cannot be used.
    */
   async waitFor(requestId: string, sentAtMs: number, deadlineMs: number, context: RequestContext): Promise<RequestStatus | undefined> {
-    let interval = FIRST_POLL_MS;
-    let next = sentAtMs + FIRST_POLL_MS;
-    for (;;) {
+    let interval = Math.min(MAX_POLL_INTERVAL_MS, this.firstPollMs);
+    let next = sentAtMs + this.firstPollMs;
+    for (let poll = 1; ; poll++) {
       const now = Date.now();
       if (next > deadlineMs) {
         if (deadlineMs > now) await sleep(deadlineMs - now, context.signal);
@@ -60,9 +66,19 @@ export class RequestStatusPoller {
       }
       if (next > now) await sleep(next - now, context.signal);
       const status = await this.poll(requestId, context);
-      if (status === undefined || status.status !== 'PENDING') return status;
+      if (status === undefined) return status;
+      if (status.status !== 'PENDING') {
+        this.learn(poll === 1, Date.now() - sentAtMs);
+        return status;
+      }
       interval = Math.min(MAX_POLL_INTERVAL_MS, interval * 2);
       next = Date.now() + interval;
     }
+  }
+
+  /** Done at the first poll: try 10 % earlier next time; done later: move a fifth of the way to when. */
+  private learn(doneAtFirstPoll: boolean, doneAfterMs: number): void {
+    const target = doneAtFirstPoll ? this.firstPollMs * 0.9 : 0.8 * this.firstPollMs + 0.2 * doneAfterMs;
+    this.firstPollMs = Math.min(MAX_FIRST_POLL_MS, Math.max(MIN_FIRST_POLL_MS, target));
   }
 }

@@ -128,6 +128,7 @@ export async function benchWrite(out: (text: string) => void): Promise<string[][
   rows.push(['W1', 'wall time', `${fmt(accepted.seconds)} s`, `bound ${fmt(bound)} s (${ordersWanted} requests at 30/s + 1000/min) → ${fmt(accepted.seconds / bound, 3)}× (target ≤ 1.1×)`]);
   rows.push(['W1', '429 responses', `${stats.status['429'] ?? 0} of ${writes}`, 'target 0']);
   rows.push(['W1', 'duplicates in Hyros', String(limited.duplicates().length), `must be 0 (${limited.writes().length} writes accepted)`]);
+  rows.push(['W1', 'peak RSS of the destination', `${fmt(accepted.peakRssMb, 0)} MB`, 'target ≤ 150 MB']);
   await limited.close();
 
   out(`W2. write: ${processedWanted} orders, write_confirmation processed (Hyros processes a write in ${processingMs / 1000} s)`);

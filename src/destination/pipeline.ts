@@ -25,6 +25,8 @@ import type { RecordTicket, StateLedger } from './states.js';
 import { maskEmailsIn } from './values.js';
 
 const MAX_OUTSTANDING = 2000;
+/** How often (in admitted records) keys whose resend window passed are forgotten. */
+const SWEEP_EVERY = 1000;
 const DRY_RUN_PAYLOADS_LOGGED = 3;
 /** Hyros keeps request statuses for 2 hours: a confirmation never waits longer. */
 const MAX_CONFIRMATION_WAIT_MS = 2 * 3600_000;
@@ -32,6 +34,8 @@ const MAX_CONFIRMATION_WAIT_MS = 2 * 3600_000;
 /** The last write sent for one natural key. */
 interface KeyTrack {
   tail: Promise<void>;
+  /** Writes of this key admitted and not finished. */
+  pending: number;
   /** `settledAtMs`: when its answer came or was lost (Hyros had it, if at all, by then). */
   last?: { requestId: string | undefined; sentAtMs: number; settledAtMs: number; processed: boolean };
 }
@@ -69,6 +73,7 @@ export interface PipelineDeps {
 
 export class WritePipeline {
   private outstanding = 0;
+  private admitted = 0;
   private readonly roomWaiters: Array<() => void> = [];
   private readonly slots: Slots;
   private readonly keys = new Map<string, KeyTrack>();
@@ -115,20 +120,30 @@ export class WritePipeline {
     while (this.outstanding >= MAX_OUTSTANDING && this.fatal === undefined) await new Promise<void>((resolve) => this.roomWaiters.push(resolve));
     if (this.fatal !== undefined) return;
     this.outstanding++;
-    const track = this.keys.get(mapped.key) ?? { tail: Promise.resolve() };
+    const track = this.keys.get(mapped.key) ?? { tail: Promise.resolve(), pending: 0 };
     const task = this.write(binding, record, mapped.payload, mapped.key, ticket, track.tail, track);
     track.tail = task;
+    track.pending++;
     this.keys.set(mapped.key, track);
     this.tasks.add(task);
     void task.then(() => {
       this.tasks.delete(task);
       this.outstanding--;
+      track.pending--;
       this.roomWaiters.shift()?.();
-      // Forget a key once nothing waits on it and a resend of it could no longer duplicate.
-      if (track.tail === task && (track.last === undefined || track.last.processed || Date.now() >= track.last.settledAtMs + this.ambiguousMs)) {
-        this.keys.delete(mapped.key);
-      }
+      if (this.forgettable(track)) this.keys.delete(mapped.key);
     });
+    if (++this.admitted % SWEEP_EVERY === 0) this.sweepKeys();
+  }
+
+  /** A key can be forgotten once nothing waits on it and a resend of it could no longer duplicate. */
+  private forgettable(track: KeyTrack): boolean {
+    return track.pending === 0 && (track.last === undefined || track.last.processed || Date.now() >= track.last.settledAtMs + this.ambiguousMs);
+  }
+
+  /** Keys whose window passed while nothing else came for them: memory stays flat on long inputs. */
+  private sweepKeys(): void {
+    for (const [key, track] of this.keys) if (this.forgettable(track)) this.keys.delete(key);
   }
 
   /** Resolves when every admitted record has its outcome (or the run failed). */

@@ -17,6 +17,7 @@ import { readLines } from './lines.js';
 import { WritePipeline } from './pipeline.js';
 import { OutcomeReport } from './report.js';
 import { StateLedger } from './states.js';
+import { maskEmailsIn } from './values.js';
 
 const SKIPPED_LINES_LOGGED = 10;
 
@@ -35,8 +36,10 @@ export async function runWrite(args: WriteArgs, writer: MessageWriter, logger: L
   const report = new OutcomeReport(logger, config.rejected_records_path);
   await report.open();
   const ledger = new StateLedger();
-  // An echoed state leaves at once (not batched with later output): it is the platform's checkpoint.
+  // States go out as soon as their records have outcomes, and at once (not batched with later
+  // output): they are the platform's checkpoints. Never in a dry run, never after a failure.
   const echoReady = (): void => {
+    if (dryRun || pipeline.failure !== undefined) return;
     let echoed = false;
     for (const state of ledger.ready()) {
       writer.send(state);
@@ -53,11 +56,7 @@ export async function runWrite(args: WriteArgs, writer: MessageWriter, logger: L
     logger,
     report,
     ledger,
-    // States go out as soon as their records have outcomes; never in a dry run, never after a failure.
-    onSettled: () => {
-      if (dryRun || pipeline.failure !== undefined) return;
-      echoReady();
-    },
+    onSettled: echoReady,
   });
   if (dryRun) logger.info('Dry run: records are validated and mapped, nothing is sent to Hyros, and no state is echoed.');
 
@@ -74,7 +73,7 @@ export async function runWrite(args: WriteArgs, writer: MessageWriter, logger: L
       try {
         message = JSON.parse(line) as typeof message;
       } catch {
-        skip(`not JSON (${line.length > 80 ? `${line.slice(0, 77)}…` : line})`);
+        skip(`not JSON (${maskEmailsIn(line.length > 80 ? `${line.slice(0, 77)}…` : line)})`);
         continue;
       }
       if (message === null || typeof message !== 'object' || typeof message.type !== 'string') {
@@ -104,7 +103,7 @@ export async function runWrite(args: WriteArgs, writer: MessageWriter, logger: L
           continue;
         }
         ledger.state(message as EchoedStateMessage);
-        if (!dryRun) echoReady();
+        echoReady();
       }
       // TRACE, LOG and other messages carry nothing to write.
     }

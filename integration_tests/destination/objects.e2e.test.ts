@@ -85,13 +85,21 @@ describe('subscriptions and carts', () => {
   it('SIGKILL mid-write of subscriptions, replay from the last echoed state: nothing lost, nothing doubled', async () => {
     sandbox = await startSandbox({ processingDelayMs: 200 });
     const subs = Array.from({ length: 80 }, (_, i) => subscription(i));
+    const sb = sandbox;
     let states = 0;
-    const first = await runWrite(sandbox, streamInput('subscriptions', subs, 10), {
+    const first = await runWrite(sb, streamInput('subscriptions', subs, 10), {
       streams: ['subscriptions'],
-      cli: { onLine: (line, child) => { if (line.includes('"STATE"') && ++states === 2) child.kill('SIGKILL'); } },
+      cli: {
+        onLine: (line, child) => {
+          if (!line.includes('"STATE"')) return;
+          const cursor = (JSON.parse(line) as { state: { stream: { stream_state: { cursor: number } } } }).state.stream.stream_state.cursor;
+          if (++states >= 2 && sb.writes().length > cursor) child.kill('SIGKILL');
+        },
+      },
     });
     expect(first.signal).toBe('SIGKILL');
     const cursor = first.states.at(-1)?.stream.stream_state.cursor as number;
+    expect(new Set(sb.writes().map((w) => w.key)).size).toBeGreaterThan(cursor);
     await sandbox.settle();
     const replay = await runWrite(sandbox, streamInput('subscriptions', subs.slice(cursor), 10), { streams: ['subscriptions'] });
     expect(replay.code).toBe(0);

@@ -8,7 +8,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt } from '../../test/helpers/cli.js';
 import type { FaultKind } from '../sandbox/faults.js';
 import { startSandbox, type Sandbox } from '../sandbox/server.js';
-import { orderRow, runWrite, streamInput, traceErrors, type Row } from './support.js';
+import { killPastState, orderRow, runWrite, streamInput, traceErrors, type Row } from './support.js';
 
 let sandbox: Sandbox | undefined;
 beforeAll(() => assertBuilt());
@@ -54,17 +54,7 @@ describe('exactly once under faults', () => {
     const all = rows(150);
     const input = streamInput('orders', all, 10);
     const sb = sandbox;
-    let states = 0;
-    const first = await runWrite(sb, input, {
-      cli: {
-        onLine: (line, child) => {
-          if (!line.includes('"STATE"')) return;
-          // Kill from the 4th state on, at a moment when Hyros already has writes the state does not cover.
-          const cursor = (JSON.parse(line) as { state: { stream: { stream_state: { cursor: number } } } }).state.stream.stream_state.cursor;
-          if (++states >= 4 && sb.writes().length > cursor) child.kill('SIGKILL');
-        },
-      },
-    });
+    const first = await runWrite(sb, input, { cli: { onLine: killPastState(sb, 4) } });
     expect(first.signal).toBe('SIGKILL');
     const echoed = first.states.length;
     expect(echoed).toBeGreaterThanOrEqual(4);

@@ -7,7 +7,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt } from '../../test/helpers/cli.js';
 import { startSandbox, type Sandbox } from '../sandbox/server.js';
-import { logs, orderRow, record, runWrite, streamInput, streamState, traceErrors, type Row } from './support.js';
+import { killPastState, logs, orderRow, record, runWrite, streamInput, streamState, traceErrors, type Row } from './support.js';
 
 let sandbox: Sandbox | undefined;
 beforeAll(() => assertBuilt());
@@ -86,17 +86,7 @@ describe('subscriptions and carts', () => {
     sandbox = await startSandbox({ processingDelayMs: 200 });
     const subs = Array.from({ length: 80 }, (_, i) => subscription(i));
     const sb = sandbox;
-    let states = 0;
-    const first = await runWrite(sb, streamInput('subscriptions', subs, 10), {
-      streams: ['subscriptions'],
-      cli: {
-        onLine: (line, child) => {
-          if (!line.includes('"STATE"')) return;
-          const cursor = (JSON.parse(line) as { state: { stream: { stream_state: { cursor: number } } } }).state.stream.stream_state.cursor;
-          if (++states >= 2 && sb.writes().length > cursor) child.kill('SIGKILL');
-        },
-      },
-    });
+    const first = await runWrite(sb, streamInput('subscriptions', subs, 10), { streams: ['subscriptions'], cli: { onLine: killPastState(sb, 2) } });
     expect(first.signal).toBe('SIGKILL');
     const cursor = first.states.at(-1)?.stream.stream_state.cursor as number;
     expect(new Set(sb.writes().map((w) => w.key)).size).toBeGreaterThan(cursor);

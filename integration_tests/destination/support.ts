@@ -53,6 +53,19 @@ export function catalog(streams: string[], mode = 'append_dedup'): unknown {
   };
 }
 
+/**
+ * An `onLine` that SIGKILLs the destination at a STATE line, from the `fromState`-th on, once the
+ * sandbox already holds writes that state does not cover: the replay will send those keys again.
+ */
+export function killPastState(sandbox: Sandbox, fromState: number): NonNullable<CliOptions['onLine']> {
+  let states = 0;
+  return (line, child) => {
+    if (!line.includes('"STATE"')) return;
+    const cursor = (JSON.parse(line) as { state: { stream: { stream_state: { cursor: number } } } }).state.stream.stream_state.cursor;
+    if (++states >= fromState && sandbox.writes().length > cursor) child.kill('SIGKILL');
+  };
+}
+
 export interface WriteRun extends CliResult {
   states: Array<Record<string, any>>;
 }

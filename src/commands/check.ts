@@ -5,9 +5,8 @@
  * the whole check is bounded in time.
  */
 import { loadConfig, type ResolvedConfig } from '../config.js';
-import { errorMessage } from '../errors.js';
 import { HyrosApiError, type HyrosClient } from '../hyros/client.js';
-import { CHECK_DEADLINE_MS, openCheck } from '../protocol/check.js';
+import { explainCheckFailure, openCheck } from '../protocol/check.js';
 import type { Logger } from '../protocol/logger.js';
 import { connectionStatusMessage } from '../protocol/messages.js';
 import type { MessageWriter } from '../protocol/writer.js';
@@ -27,13 +26,7 @@ export async function runCheck(configPath: string, writer: MessageWriter, logger
 }
 
 async function findProblem(config: ResolvedConfig, client: HyrosClient, signal: AbortSignal, logger: Logger): Promise<string | undefined> {
-  const host = config.baseUrl.host;
-  const explain = (error: unknown): string => {
-    if (signal.aborted) return `Hyros at ${host} did not answer within ${CHECK_DEADLINE_MS / 1000} s. Check base_url and the network (proxy settings: HTTPS_PROXY/NO_PROXY).`;
-    if (error instanceof HyrosApiError && error.status === 429) return `Hyros is rate limiting this API key (HTTP 429, rate limited); another tool may be using it. Try again in a minute.`;
-    if (error instanceof HyrosApiError && error.failureType === 'transient_error') return `Could not reach Hyros at ${host}: ${error.message}`;
-    return errorMessage(error);
-  };
+  const explain = (error: unknown): string => explainCheckFailure(error, config.baseUrl.host, signal);
 
   try {
     await client.getJson('user-info', [], { signal });

@@ -5,9 +5,8 @@
  * without refunding, so its role is reported on first use. With `streams` set every configured
  * object must be writable; without it, the key must be able to write at least one object.
  */
-import { errorMessage } from '../errors.js';
 import { HyrosApiError, type HyrosClient, type RequestContext } from '../hyros/client.js';
-import { CHECK_DEADLINE_MS, openCheck } from '../protocol/check.js';
+import { explainCheckFailure, openCheck } from '../protocol/check.js';
 import { connectionStatusMessage } from '../protocol/messages.js';
 import type { MessageWriter } from '../protocol/writer.js';
 import { loadDestinationConfig, type ResolvedDestinationConfig } from './config.js';
@@ -31,14 +30,10 @@ export async function runDestinationCheck(configPath: string, writer: MessageWri
 }
 
 function explain(error: unknown, config: ResolvedDestinationConfig, signal: AbortSignal): string {
-  const host = config.baseUrl.host;
-  if (signal.aborted) return `Hyros at ${host} did not answer within ${CHECK_DEADLINE_MS / 1000} s. Check base_url and the network (proxy settings: HTTPS_PROXY/NO_PROXY).`;
-  if (error instanceof HyrosApiError && error.status === 429) return 'Hyros is rate limiting this API key (HTTP 429, rate limited); another tool may be using it. Try again in a minute.';
-  if (error instanceof HyrosApiError && error.status === 403 && config.account_id !== undefined && /client account/i.test(error.message)) {
+  if (!signal.aborted && error instanceof HyrosApiError && error.status === 403 && config.account_id !== undefined && /client account/i.test(error.message)) {
     return `Client account ${config.account_id} (account_id): ${error.message}`;
   }
-  if (error instanceof HyrosApiError && error.failureType === 'transient_error') return `Could not reach Hyros at ${host}: ${error.message}`;
-  return errorMessage(error);
+  return explainCheckFailure(error, config.baseUrl.host, signal);
 }
 
 async function probe(object: ObjectDef, client: HyrosClient, context: RequestContext): Promise<Probe> {

@@ -33,6 +33,7 @@ export interface RejectedEntry {
 
 export class OutcomeReport {
   private readonly counts = new Map<string, StreamCounts>();
+  private readonly observers = new Map<string, RequestObserver>();
   private file: WriteStream | undefined;
 
   constructor(
@@ -61,13 +62,15 @@ export class OutcomeReport {
     return counts;
   }
 
-  /** Counts the requests and 429s of one stream (the HTTP layer's hooks). */
+  /** Counts the requests and 429s of one stream (the HTTP layer's hooks); one per stream, made once. */
   observer(label: string): RequestObserver {
-    const counts = this.stream(label);
-    return {
-      onRequest: () => void counts.requests++,
-      onRateLimited: () => void counts.rateLimited++,
-    };
+    let observer = this.observers.get(label);
+    if (!observer) {
+      const counts = this.stream(label);
+      observer = { onRequest: () => void counts.requests++, onRateLimited: () => void counts.rateLimited++ };
+      this.observers.set(label, observer);
+    }
+    return observer;
   }
 
   accepted(label: string): void {

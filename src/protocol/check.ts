@@ -5,7 +5,8 @@
  */
 import { setMaxListeners } from 'node:events';
 import type { ConnectionSettings } from '../config-common.js';
-import { ConnectorError } from '../errors.js';
+import { ConnectorError, errorMessage } from '../errors.js';
+import { HyrosApiError } from '../hyros/client.js';
 import { createHyrosClient, type ClientHandle } from '../hyros/create.js';
 import { registerSecret } from '../redact.js';
 import { connectionStatusMessage } from './messages.js';
@@ -43,4 +44,12 @@ export async function openCheck<C extends ConnectionSettings>(load: () => Promis
   const deadline = AbortSignal.timeout(CHECK_DEADLINE_MS);
   setMaxListeners(64, deadline); // every concurrent probe listens to it
   return { config, handle, deadline };
+}
+
+/** A probe's failure as the CONNECTION_STATUS message: a deadline, a rate limit, an unreachable host, or the error's own words. */
+export function explainCheckFailure(error: unknown, host: string, deadline: AbortSignal): string {
+  if (deadline.aborted) return `Hyros at ${host} did not answer within ${CHECK_DEADLINE_MS / 1000} s. Check base_url and the network (proxy settings: HTTPS_PROXY/NO_PROXY).`;
+  if (error instanceof HyrosApiError && error.status === 429) return 'Hyros is rate limiting this API key (HTTP 429, rate limited); another tool may be using it. Try again in a minute.';
+  if (error instanceof HyrosApiError && error.failureType === 'transient_error') return `Could not reach Hyros at ${host}: ${error.message}`;
+  return errorMessage(error);
 }

@@ -4,22 +4,15 @@
  * the client); 5xx, 429 and connection refusals are retried as for reads; 401/403 fail the run.
  */
 import nock from 'nock';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HyrosApiError } from '../../src/hyros/client.js';
-import { API_KEY, BASE_PATH, ORIGIN, RecordingObserver, expectNoKey, makeClient, rejectionOf } from './support.js';
+import { API_KEY, BASE_PATH, ORIGIN, RecordingObserver, expectNoKey, makeClient, rejectionOf, useStrictNock } from './support.js';
 
 const json = { 'Content-Type': 'application/json' };
 const ORDERS = `${BASE_PATH}orders`;
 const order = { orderId: 'o-1', email: 'a@b.co', date: '2026-03-01T10:00:00+00:00', items: [{ name: 'Thing', price: 1 }] };
 
-beforeAll(() => {
-  nock.disableNetConnect();
-});
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-});
+useStrictNock();
 
 describe('HyrosClient.write', () => {
   it('POSTs the JSON body with the key, content type and account headers; 200 OK is accepted with its request_id', async () => {

@@ -1,9 +1,9 @@
 /** paginate(): nextPageId → pageId with every other parameter byte-identical, and every way it stops. */
 import nock from 'nock';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConnectorError } from '../../src/errors.js';
 import { paginate, type Page } from '../../src/hyros/paginate.js';
-import { BASE_PATH, ORIGIN, RecordingObserver, expectNoKey, makeClient, rejectionOf } from './support.js';
+import { BASE_PATH, ORIGIN, RecordingObserver, expectNoKey, makeClient, rejectionOf, useStrictNock } from './support.js';
 
 const LEADS = `${BASE_PATH}leads`;
 const PARAMS = [
@@ -14,14 +14,7 @@ const PARAMS = [
 const CURSOR_2 = '568fd865a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718d228360';
 const CURSOR_3 = 'Zm9v+YmFy/cXV4==';
 
-beforeAll(() => {
-  nock.disableNetConnect();
-});
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-});
+useStrictNock();
 
 /**
  * Serves `pages` in order from one interceptor and records the raw path+query of every request,

@@ -1,6 +1,6 @@
 /** Shared pieces of the Hyros HTTP-layer unit tests: a client with short delays and a key-leak check. */
 import nock from 'nock';
-import { afterEach, beforeEach, expect, vi } from 'vitest';
+import { afterEach, beforeAll, beforeEach, expect, vi } from 'vitest';
 import { HyrosClient, type ClientOptions, type RateLimitEvent, type RequestObserver, type RetryEvent } from '../../src/hyros/client.js';
 import { RateLimiter } from '../../src/hyros/limiter.js';
 import { redact, registerSecret } from '../../src/redact.js';
@@ -102,6 +102,18 @@ export async function until(condition: () => boolean, what = 'condition'): Promi
     if (vi.isFakeTimers()) await vi.advanceTimersByTimeAsync(0);
   }
   if (!condition()) throw new Error(`timed out waiting for ${what}`);
+}
+
+/** For a test file: no real network, and after each test no nock interceptor left unused. */
+export function useStrictNock(): void {
+  beforeAll(() => {
+    nock.disableNetConnect();
+  });
+  afterEach(() => {
+    const pending = nock.pendingMocks();
+    nock.cleanAll();
+    expect(pending).toEqual([]);
+  });
 }
 
 /**

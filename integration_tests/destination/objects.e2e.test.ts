@@ -86,9 +86,10 @@ describe('subscriptions and carts', () => {
     sandbox = await startSandbox({ processingDelayMs: 200 });
     const subs = Array.from({ length: 80 }, (_, i) => subscription(i));
     const sb = sandbox;
-    const first = await runWrite(sb, streamInput('subscriptions', subs, 10), { streams: ['subscriptions'], cli: { onLine: killPastState(sb, 2) } });
+    const kill = killPastState(sb, 2);
+    const first = await runWrite(sb, streamInput('subscriptions', subs, 10), { streams: ['subscriptions'], cli: { onLine: kill.onLine } });
     expect(first.signal).toBe('SIGKILL');
-    const cursor = first.states.at(-1)?.stream.stream_state.cursor as number;
+    const cursor = kill.cursor();
     expect(new Set(sb.writes().map((w) => w.key)).size).toBeGreaterThan(cursor);
     await sandbox.settle();
     const replay = await runWrite(sandbox, streamInput('subscriptions', subs.slice(cursor), 10), { streams: ['subscriptions'] });

@@ -54,15 +54,27 @@ export function catalog(streams: string[], mode = 'append_dedup'): unknown {
 }
 
 /**
- * An `onLine` that SIGKILLs the destination at a STATE line, from the `fromState`-th on, once the
- * sandbox already holds writes that state does not cover: the replay will send those keys again.
+ * SIGKILLs the destination at a STATE line, from the `fromState`-th on, once the sandbox already
+ * holds writes that state does not cover. `cursor` is that state's: the last one the platform read
+ * before the process died (lines still in the pipe are lost with it, as when Airbyte's worker sees
+ * the process die), so the replay starts there and sends those writes' keys again.
  */
-export function killPastState(sandbox: Sandbox, fromState: number): NonNullable<CliOptions['onLine']> {
+export function killPastState(sandbox: Sandbox, fromState: number): { onLine: NonNullable<CliOptions['onLine']>; cursor: () => number } {
   let states = 0;
-  return (line, child) => {
-    if (!line.includes('"STATE"')) return;
-    const cursor = (JSON.parse(line) as { state: { stream: { stream_state: { cursor: number } } } }).state.stream.stream_state.cursor;
-    if (++states >= fromState && sandbox.writes().length > cursor) child.kill('SIGKILL');
+  let killedAt: number | undefined;
+  return {
+    onLine: (line, child) => {
+      if (killedAt !== undefined || !line.includes('"STATE"')) return;
+      const cursor = (JSON.parse(line) as { state: { stream: { stream_state: { cursor: number } } } }).state.stream.stream_state.cursor;
+      if (++states >= fromState && sandbox.writes().length > cursor) {
+        killedAt = cursor;
+        child.kill('SIGKILL');
+      }
+    },
+    cursor: () => {
+      if (killedAt === undefined) throw new Error('the destination was never killed');
+      return killedAt;
+    },
   };
 }
 

@@ -71,6 +71,11 @@ export class RateLimiter {
     };
   }
 
+  /** Forget every admitted request: the windows start empty, as for a key unused for a minute. */
+  clear(): void {
+    this.hits = [];
+  }
+
   resetStats(): void {
     this.maxPerSecond = 0;
     this.maxPerMinute = 0;

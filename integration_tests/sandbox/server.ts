@@ -76,6 +76,8 @@ export interface Sandbox {
   close(): Promise<void>;
   stats(): SandboxStats;
   resetStats(): void;
+  /** Empties the rate-limit windows (as if the key had been idle for a minute): back-to-back bench runs each start fresh. */
+  resetRateLimit(): void;
   /** The final records (`lead_clicks` with their `leadId`). */
   records(stream: RowStream, accountId?: string): Array<Record<string, unknown>>;
   /** Moves the sandbox clock (see SandboxOptions.asOf); undefined serves the final data. */
@@ -563,6 +565,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       maxPerSecond: limiter.maxPerSecond, maxPerMinute: limiter.maxPerMinute,
     }),
     resetStats: () => { stats = emptyStats(); limiter.resetStats(); },
+    resetRateLimit: () => limiter.clear(),
     records: (stream, accountId) => {
       const data = accounts.get(accountId ?? '');
       if (!data) throw new Error(`unknown account ${String(accountId)}`);

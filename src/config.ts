@@ -69,7 +69,7 @@ export const configSchema = z
     requests_per_minute: connectionFields.requests_per_minute,
     base_url: connectionFields.base_url,
     window_size_days: int(1, 365, 'an integer from 1 to 365').default(30),
-    max_concurrency: int(1, 64, 'an integer from 1 to 64').default(8),
+    max_concurrency: int(1, 64, 'an integer from 1 to 64').default(15),
     request_timeout_seconds: connectionFields.request_timeout_seconds,
     max_retries: connectionFields.max_retries,
     max_rate_limit_wait_seconds: connectionFields.max_rate_limit_wait_seconds,

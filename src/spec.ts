@@ -73,8 +73,8 @@ const FIELD_UI: Record<string, FieldUi> = {
   },
   max_concurrency: {
     title: 'Concurrent Requests',
-    description: 'Date windows and streams fetched at the same time, all under the one rate limiter of the key.',
-    examples: [8],
+    description: 'Date windows and streams fetched at the same time, all under the one rate limiter of the key. The default (15, half of the 30 requests a second Hyros allows) keeps the limit busy at round trips up to half a second; pages held in memory stay at two however many requests are on their way.',
+    examples: [15],
   },
   request_timeout_seconds: {
     title: 'Request Timeout (seconds)',

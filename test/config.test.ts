@@ -25,7 +25,7 @@ describe('config validation', () => {
       requests_per_second: 30,
       requests_per_minute: 1000,
       base_url: DEFAULT_BASE_URL,
-      max_concurrency: 8,
+      max_concurrency: 15,
       unknown_extra: 1,
     });
     expect(config.startMs).toBe(Date.UTC(2026, 0, 1));

@@ -2,6 +2,7 @@
 import { sourceStreams } from '../catalog.js';
 import { loadConfig, readJsonFile } from '../config.js';
 import { runStreams } from '../engine/run.js';
+import { BodyGate } from '../hyros/body-gate.js';
 import { createHyrosClient } from '../hyros/create.js';
 import { parseCatalog, parseState, type StreamStates } from '../protocol/inputs.js';
 import type { Logger } from '../protocol/logger.js';
@@ -11,6 +12,14 @@ import type { PlanContext } from '../read/plan.js';
 import { registerSecret } from '../redact.js';
 import { toIsoUtc } from '../dates.js';
 import { boundHeapForStreaming } from '../memory.js';
+
+/** Response bodies read and turned into records at a time (see BodyGate). */
+const BODIES_IN_HAND = 2;
+/**
+ * How long a forming wave of requests may wait for requests still on their way back (the spread
+ * of round trips on a jittery network); see RateLimiter's `waves`.
+ */
+const WAVE_HOLD_MS = 150;
 
 export interface ReadArgs {
   config: string;
@@ -29,7 +38,9 @@ export async function runRead(args: ReadArgs, writer: MessageWriter, logger: Log
   const states: StreamStates = args.state ? parseState(await readJsonFile(args.state, 'state', { allowEmpty: true }), args.state) : new Map();
 
   const syncEndMs = Math.min(config.endMs ?? Date.now(), Date.now());
-  const handle = createHyrosClient(config);
+  // Two bodies at a time, and only while stdout keeps up: however many requests are on their way,
+  // the pages held in memory stay few (one parsed while the next arrives).
+  const handle = createHyrosClient(config, { waves: { requesters: config.max_concurrency, holdMs: WAVE_HOLD_MS }, bodyGate: new BodyGate(BODIES_IN_HAND, () => writer.ready()) });
   try {
     const accounts = await resolveAccounts(config, handle.client);
     const windowedCount = configured.filter((s) => byName.get(s.name)?.windowed).length * accounts.length;

@@ -12,6 +12,7 @@ import { ConnectorError } from '../errors.js';
 import { backoffDelayMs, parseResetWaitMs, parseRetryAfterMs, sleep } from './backoff.js';
 import { classifyResponse, classifyTransportError, type Classification } from './classify.js';
 import { reportingWriteTime } from './dispatcher.js';
+import type { BodyGate } from './body-gate.js';
 import type { RateLimiter } from './limiter.js';
 
 export type QueryParams = ReadonlyArray<readonly [string, string]>;
@@ -84,6 +85,8 @@ export interface ClientOptions {
   maxBodyBytes?: number;
   dispatcher?: Dispatcher;
   random?: () => number;
+  /** Bounds the bodies read at once (a read's memory); none: every body is read as it comes. */
+  bodyGate?: BodyGate;
 }
 
 /** Thrown when the server invalidated the page cursor; the caller restarts its window. */
@@ -111,7 +114,7 @@ export class HyrosApiError extends ConnectorError {
 const MAX_REDIRECTS = 5;
 
 export class HyrosClient {
-  private readonly options: Required<Omit<ClientOptions, 'dispatcher'>> & { dispatcher: Dispatcher | undefined };
+  private readonly options: Required<Omit<ClientOptions, 'dispatcher' | 'bodyGate'>> & { dispatcher: Dispatcher | undefined; bodyGate: BodyGate | undefined };
 
   constructor(options: ClientOptions) {
     this.options = {
@@ -122,6 +125,7 @@ export class HyrosClient {
       random: Math.random,
       ...options,
       dispatcher: options.dispatcher,
+      bodyGate: options.bodyGate,
     };
   }
 
@@ -155,7 +159,10 @@ export class HyrosClient {
     for (;;) {
       const grantedAtMs = await limiter.acquire();
       // A caller that gave up (a failed run, check's deadline) sends nothing more.
-      if (context.signal?.aborted) throw context.signal.reason;
+      if (context.signal?.aborted) {
+        limiter.finished(grantedAtMs);
+        throw context.signal.reason;
+      }
       // Counted from when it is written to its socket (reported by the dispatcher), not from the grant.
       let sentAtMs = grantedAtMs;
       const onWritten = (atMs: number) => {
@@ -163,7 +170,13 @@ export class HyrosClient {
         limiter.written(grantedAtMs, atMs);
       };
       context.observer?.onRequest?.();
-      const { classification, headers } = await this.attempt(request, context, endpoint, onWritten);
+      let answer: Awaited<ReturnType<HyrosClient['attempt']>>;
+      try {
+        answer = await this.attempt(request, context, endpoint, onWritten);
+      } finally {
+        limiter.finished(grantedAtMs);
+      }
+      const { classification, headers } = answer;
       const now = Date.now();
       if (headers) {
         const remaining = headers.get('x-ratelimit-remaining');
@@ -242,7 +255,9 @@ export class HyrosClient {
     let url = new URL(request.path, this.options.baseUrl);
     for (const [name, value] of request.params) url.searchParams.append(name, value);
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new Error(`timed out after ${this.options.timeoutMs} ms`)), this.options.timeoutMs);
+    const armTimeout = () => setTimeout(() => controller.abort(new Error(`timed out after ${this.options.timeoutMs} ms`)), this.options.timeoutMs);
+    let timer = armTimeout();
+    let releaseBody: (() => void) | undefined;
     const onOuterAbort = () => controller.abort(context.signal?.reason);
     context.signal?.addEventListener('abort', onOuterAbort, { once: true });
     try {
@@ -270,6 +285,12 @@ export class HyrosClient {
           url = target;
           continue;
         }
+        if (this.options.bodyGate) {
+          // Time spent waiting for our turn is not the server's: the timeout restarts after it.
+          clearTimeout(timer);
+          releaseBody = await this.options.bodyGate.enter();
+          timer = armTimeout();
+        }
         const bodyText = await readBounded(response, this.options.maxBodyBytes, endpoint);
         const classification = classifyResponse({
           status: response.status,
@@ -290,6 +311,7 @@ export class HyrosClient {
       return { classification };
     } finally {
       clearTimeout(timer);
+      releaseBody?.();
       context.signal?.removeEventListener('abort', onOuterAbort);
     }
   }

@@ -1,6 +1,7 @@
 /** Builds the one Hyros client of a run (one limiter per API key) from either connector's config. */
 import type { ConnectionSettings } from '../config-common.js';
 import { USER_AGENT } from '../version.js';
+import type { BodyGate } from './body-gate.js';
 import { HyrosClient } from './client.js';
 import { createDispatcher } from './dispatcher.js';
 import { RateLimiter } from './limiter.js';
@@ -13,6 +14,10 @@ export interface ClientOverrides {
   backoffBaseMs?: number;
   /** The limiter's margin floor (RateLimiter's safetyMs); the default suits real networks. */
   safetyMs?: number;
+  /** Grant requests in waves (RateLimiter's `waves`): a read's request chains. */
+  waves?: { requesters: number; holdMs: number };
+  /** Bounds the response bodies held at once (a read passes one tied to stdout). */
+  bodyGate?: BodyGate;
 }
 
 export interface ClientHandle {
@@ -27,6 +32,7 @@ export function createHyrosClient(config: ConnectionSettings, overrides: ClientO
     perSecond: config.requests_per_second,
     perMinute: config.requests_per_minute,
     ...(overrides.safetyMs === undefined ? {} : { safetyMs: overrides.safetyMs }),
+    ...(overrides.waves === undefined ? {} : { waves: overrides.waves }),
   });
   const client = new HyrosClient({
     baseUrl: config.baseUrl,
@@ -39,6 +45,7 @@ export function createHyrosClient(config: ConnectionSettings, overrides: ClientO
     ...(overrides.maxRetryTimeMs === undefined ? {} : { maxRetryTimeMs: overrides.maxRetryTimeMs }),
     ...(overrides.backoffBaseMs === undefined ? {} : { backoffBaseMs: overrides.backoffBaseMs }),
     dispatcher,
+    ...(overrides.bodyGate === undefined ? {} : { bodyGate: overrides.bodyGate }),
   });
   return { client, close: () => dispatcher.destroy() };
 }

@@ -216,3 +216,101 @@ describe('RateLimiter: counting from the write, and a margin that widens after a
     expect(out.map((g) => g.at)).toEqual([0, 0, 1_150, 1_150]);
   });
 });
+
+describe('RateLimiter.observe when concurrent requests reach the server out of order', () => {
+  it('a count that includes requests we sent before the answer came is ours, not another client', () => {
+    const limiter = new RateLimiter({ perSecond: 5, perMinute: 1000, safetyMs: 0 });
+    // Five requests 10 ms apart; the first one sent reached the server last, so the server
+    // answers it "0 remaining". All five are ours: nothing else uses the key.
+    for (let i = 0; i < 5; i++) {
+      vi.setSystemTime(T0 + i * 10);
+      void limiter.acquire();
+    }
+    vi.setSystemTime(T0 + 100);
+    limiter.observe(0, undefined, T0, T0 + 100);
+    // The next slot frees when the first of our five leaves its second, not a second from now.
+    expect(limiter.delayMs(T0 + 100)).toBe(900);
+  });
+
+  it('a count above everything we sent still means another client uses the key', () => {
+    const limiter = new RateLimiter({ perSecond: 5, perMinute: 1000, safetyMs: 0 });
+    void limiter.acquire();
+    // The server has 4 of 5 used after our single request: 3 are someone else's (2 of slack).
+    limiter.observe(1, undefined, T0, T0 + 50);
+    expect(limiter.delayMs(T0 + 50)).toBe(0);
+    void limiter.acquire();
+    expect(limiter.delayMs(T0 + 50)).toBeGreaterThan(0);
+  });
+});
+
+describe('RateLimiter waves: requests leave together when the window is the bottleneck', () => {
+  /** 4 requests a second shared by `requesters` request chains. */
+  function waveLimiter(requesters: number, holdMs = 150): RateLimiter {
+    return new RateLimiter({ perSecond: 4, perMinute: 1000, safetyMs: 0, waves: { requesters, holdMs } });
+  }
+
+  it('a chain that comes back first waits (up to the hold) for the one still on its way, then both go', async () => {
+    const limiter = waveLimiter(2);
+    const grants: Array<[string, number]> = [];
+    const ask = (chain: string) => limiter.acquire().then((at) => grants.push([chain, at - T0]));
+    void ask('a');
+    void ask('b');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(grants).toEqual([['a', 0], ['b', 0]]);
+    // a's answer comes at 100 ms; it asks again: 2 slots free, b expected back within the hold.
+    await vi.advanceTimersByTimeAsync(100);
+    limiter.finished(T0);
+    void ask('a');
+    await vi.advanceTimersByTimeAsync(60);
+    expect(grants).toHaveLength(2);
+    // b's answer at 160 ms: it asks, the wave of two leaves at once.
+    limiter.finished(T0);
+    void ask('b');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(grants.slice(2)).toEqual([['a', 160], ['b', 160]]);
+  });
+
+  it('the hold ends after holdMs when the other chain does not come back', async () => {
+    const limiter = waveLimiter(2);
+    const grants: number[] = [];
+    void limiter.acquire();
+    void limiter.acquire();
+    await vi.advanceTimersByTimeAsync(100);
+    limiter.finished(T0);
+    void limiter.acquire().then((at) => grants.push(at - T0));
+    await vi.advanceTimersByTimeAsync(149);
+    expect(grants).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(grants).toEqual([250]);
+  });
+
+  it('no hold when even every chain could not fill the free slots (the window is not the bottleneck)', async () => {
+    const limiter = new RateLimiter({ perSecond: 30, perMinute: 1000, safetyMs: 0, waves: { requesters: 2, holdMs: 150 } });
+    const grants: number[] = [];
+    void limiter.acquire();
+    void limiter.acquire();
+    await vi.advanceTimersByTimeAsync(100);
+    limiter.finished(T0);
+    void limiter.acquire().then((at) => grants.push(at - T0));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(grants).toEqual([100]);
+  });
+
+  it('no hold for a request whose answer is not expected within the hold (it was only just sent)', async () => {
+    const limiter = waveLimiter(2, 150);
+    void limiter.acquire();
+    await vi.advanceTimersByTimeAsync(300);
+    limiter.finished(T0); // round trips take 300 ms
+    const grants: number[] = [];
+    void limiter.acquire(); // a: granted at 300 ms
+    await vi.advanceTimersByTimeAsync(10);
+    void limiter.acquire().then((at) => grants.push(at - T0)); // b, 10 ms later: a is due at 600 ms
+    await vi.advanceTimersByTimeAsync(0);
+    expect(grants).toEqual([310]);
+  });
+
+  it('uses the wave margin by default (60 ms instead of 100 ms)', () => {
+    expect(new RateLimiter({ perSecond: 30, perMinute: 1000, waves: { requesters: 15, holdMs: 150 } }).marginMs()).toBe(60);
+    expect(new RateLimiter({ perSecond: 30, perMinute: 1000 }).marginMs()).toBe(100);
+  });
+});

@@ -14,31 +14,38 @@ import { MessageWriter } from './protocol/writer.js';
 const writer = new MessageWriter(process.stdout);
 const logger = new Logger(writer);
 const { run } = createCommandRunner(writer);
-
-const runSpec = () => run(async () => (await import('./commands/spec.js')).runSpec(writer));
+const text = (value: string | boolean | undefined) => value as string;
 
 await runCommandLine({
   name: 'source-hyros',
   about: 'Airbyte source connector for Hyros. stdout carries Airbyte protocol messages only.',
-  commandNames: 'spec, check, discover or read',
-  runSpec,
-  commands: (cli) =>
-    cli
-      .command('spec', 'print the connector specification', {}, runSpec)
-      .command('check', 'check the config and the API key', { config: configOption }, (args) =>
-        run(async () => (await import('./commands/check.js')).runCheck(args.config, writer, logger)),
-      )
-      .command('discover', 'print the catalog of streams', { config: configOption }, (args) =>
-        run(async () => (await import('./commands/discover.js')).runDiscover(args.config, writer)),
-      )
-      .command(
-        'read',
-        'read records',
-        {
-          config: configOption,
-          catalog: catalogOption,
-          state: { type: 'string', describe: 'path to the state JSON of the previous sync', requiresArg: true },
-        },
-        (args) => run(async () => (await import('./commands/read.js')).runRead(args, writer, logger)),
-      ),
+  commands: [
+    {
+      name: 'spec',
+      describe: 'print the connector specification',
+      options: {},
+      run: () => run(async () => (await import('./commands/spec.js')).runSpec(writer)),
+    },
+    {
+      name: 'check',
+      describe: 'check the config and the API key',
+      options: { config: configOption },
+      run: (args) => run(async () => (await import('./commands/check.js')).runCheck(text(args.config), writer, logger)),
+    },
+    {
+      name: 'discover',
+      describe: 'print the catalog of streams',
+      options: { config: configOption },
+      run: (args) => run(async () => (await import('./commands/discover.js')).runDiscover(text(args.config), writer)),
+    },
+    {
+      name: 'read',
+      describe: 'read records',
+      options: { config: configOption, catalog: catalogOption, state: { type: 'string', describe: 'path to the state JSON of the previous sync' } },
+      run: (args) =>
+        run(async () =>
+          (await import('./commands/read.js')).runRead({ config: text(args.config), catalog: text(args.catalog), state: args.state as string | undefined }, writer, logger),
+        ),
+    },
+  ],
 });

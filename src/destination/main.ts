@@ -23,28 +23,35 @@ function runSpec(): number {
   return 0;
 }
 
+const text = (value: string | boolean | undefined) => value as string;
+
 await runCommandLine({
   name: 'destination-hyros',
   about: 'Airbyte destination connector for Hyros: writes orders, leads, calls … read from stdin. stdout carries Airbyte protocol messages only.',
-  commandNames: 'spec, check, discover or write',
-  runSpec: () => run(runSpec),
-  commands: (cli) =>
-    cli
-      .command('spec', 'print the connector specification', {}, () => run(runSpec))
-      .command('check', 'check the config, the API key and its write roles', { config: configOption }, (args) =>
-        run(async () => (await import('./check.js')).runDestinationCheck(args.config, writer)),
-      )
-      .command('discover', 'print the objects the destination can write (DESTINATION_CATALOG)', { config: configOption }, (args) =>
-        run(async () => (await import('./discover.js')).runDestinationDiscover(args.config, writer)),
-      )
-      .command(
-        'write',
-        'write the Airbyte messages on stdin to Hyros',
-        {
-          config: configOption,
-          catalog: catalogOption,
-          'dry-run': { type: 'boolean', default: false, describe: 'validate and map, send nothing, echo no state' },
-        },
-        (args) => run(async () => (await import('./write.js')).runWrite({ config: args.config, catalog: args.catalog, dryRun: args['dry-run'] }, writer, logger)),
-      ),
+  commands: [
+    { name: 'spec', describe: 'print the connector specification', options: {}, run: () => run(runSpec) },
+    {
+      name: 'check',
+      describe: 'check the config, the API key and its write roles',
+      options: { config: configOption },
+      run: (args) => run(async () => (await import('./check.js')).runDestinationCheck(text(args.config), writer)),
+    },
+    {
+      name: 'discover',
+      describe: 'print the objects the destination can write (DESTINATION_CATALOG)',
+      options: { config: configOption },
+      run: (args) => run(async () => (await import('./discover.js')).runDestinationDiscover(text(args.config), writer)),
+    },
+    {
+      name: 'write',
+      describe: 'write the Airbyte messages on stdin to Hyros',
+      options: {
+        config: configOption,
+        catalog: catalogOption,
+        'dry-run': { type: 'boolean', describe: 'validate and map, send nothing, echo no state' },
+      },
+      run: (args) =>
+        run(async () => (await import('./write.js')).runWrite({ config: text(args.config), catalog: text(args.catalog), dryRun: args['dry-run'] === true }, writer, logger)),
+    },
+  ],
 });

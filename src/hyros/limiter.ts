@@ -9,6 +9,8 @@
  * starts at `safetyMs`; every 429 widens it (the network bunches arrivals more than we assumed) and
  * it decays back over `MARGIN_HALF_LIFE_MS` once 429s stop.
  *
+ * A read's request chains leave in waves (`waves`), which lets a smaller margin hold.
+ *
  * The server's view wins when it is stricter: if `X-RateLimit-Remaining` says fewer requests are
  * left than we think (another tool shares the key), we count phantom requests, and a remaining of 0
  * pauses everything until `X-RateLimit-Reset`. A 429 pauses everything until its wait is over.
@@ -177,16 +179,21 @@ export class RateLimiter {
    */
   private fewestRemaining(atMs: number, nowMs: number): number {
     this.prune(nowMs);
+    // Windows widened generously: a request granted here may reach the server tens of
+    // milliseconds later (the event loop was parsing a page), so it can still sit in the
+    // server's window.
+    return this.remainingAfter(atMs - SECOND - OBSERVE_SLACK_MS, atMs - MINUTE - OBSERVE_SLACK_MS);
+  }
+
+  /** Slots left if every request sent after `secondFromMs` fills the second and every one after `minuteFromMs` the minute. */
+  private remainingAfter(secondFromMs: number, minuteFromMs: number): number {
     let inSecond = 0;
     let inMinute = 0;
     for (let i = this.sent.length - 1; i >= 0; i--) {
       const t = this.sent[i] as number;
-      // Windows widened generously: a request granted here may reach the server tens of
-      // milliseconds later (the event loop was parsing a page), so it can still sit in the
-      // server's window.
-      if (t <= atMs - MINUTE - OBSERVE_SLACK_MS) break;
+      if (t <= minuteFromMs) break;
       inMinute++;
-      if (t > atMs - SECOND - OBSERVE_SLACK_MS) inSecond++;
+      if (t > secondFromMs) inSecond++;
     }
     return Math.min(this.perSecond - inSecond, this.perMinute - inMinute);
   }
@@ -201,15 +208,7 @@ export class RateLimiter {
   /** How many requests could go at `nowMs` without exceeding either window. */
   private freeSlots(nowMs: number): number {
     const margin = this.marginMs(nowMs);
-    let inSecond = 0;
-    let inMinute = 0;
-    for (let i = this.sent.length - 1; i >= 0; i--) {
-      const t = this.sent[i] as number;
-      if (t <= nowMs - MINUTE - margin) break;
-      inMinute++;
-      if (t > nowMs - SECOND - margin) inSecond++;
-    }
-    return Math.max(0, Math.min(this.perSecond - inSecond, this.perMinute - inMinute));
+    return Math.max(0, this.remainingAfter(nowMs - SECOND - margin, nowMs - MINUTE - margin));
   }
 
   private repump(): void {
@@ -238,8 +237,8 @@ export class RateLimiter {
         return;
       }
       if (this.waves) {
-        // Fewer wait than could go, and the requesters still busy elsewhere would fill the slots:
-        // let the wave fill up. (When even all of them could not, the window is not the bottleneck.)
+        // Fewer wait than could go, the requesters could fill the free slots (else the window is
+        // not the bottleneck), and answers due within the hold may join: let the wave fill up.
         const free = this.freeSlots(now);
         if (this.waiters.length < free && free <= this.waves.requesters) {
           this.holdingSinceMs ??= now;

@@ -38,9 +38,12 @@ export async function runRead(args: ReadArgs, writer: MessageWriter, logger: Log
   const states: StreamStates = args.state ? parseState(await readJsonFile(args.state, 'state', { allowEmpty: true }), args.state) : new Map();
 
   const syncEndMs = Math.min(config.endMs ?? Date.now(), Date.now());
-  // Two bodies at a time, and only while stdout keeps up: however many requests are on their way,
-  // the pages held in memory stay few (one parsed while the next arrives).
-  const handle = createHyrosClient(config, { waves: { requesters: config.max_concurrency, holdMs: WAVE_HOLD_MS }, bodyGate: new BodyGate(BODIES_IN_HAND, () => writer.ready()) });
+  // The workers' request chains leave in waves; however many requests are on their way, only two
+  // bodies are read at a time, and only while stdout keeps up.
+  const handle = createHyrosClient(config, {
+    waves: { requesters: config.max_concurrency, holdMs: WAVE_HOLD_MS },
+    bodyGate: new BodyGate(BODIES_IN_HAND, () => writer.ready()),
+  });
   try {
     const accounts = await resolveAccounts(config, handle.client);
     const windowedCount = configured.filter((s) => byName.get(s.name)?.windowed).length * accounts.length;

@@ -158,22 +158,20 @@ export class HyrosClient {
     let rateLimitWaited = 0;
     for (;;) {
       const grantedAtMs = await limiter.acquire();
-      // A caller that gave up (a failed run, check's deadline) sends nothing more.
-      if (context.signal?.aborted) {
-        limiter.finished(grantedAtMs);
-        throw context.signal.reason;
-      }
       // Counted from when it is written to its socket (reported by the dispatcher), not from the grant.
       let sentAtMs = grantedAtMs;
       const onWritten = (atMs: number) => {
         sentAtMs = atMs;
         limiter.written(grantedAtMs, atMs);
       };
-      context.observer?.onRequest?.();
       let answer: Awaited<ReturnType<HyrosClient['attempt']>>;
       try {
+        // A caller that gave up (a failed run, check's deadline) sends nothing more.
+        if (context.signal?.aborted) throw context.signal.reason;
+        context.observer?.onRequest?.();
         answer = await this.attempt(request, context, endpoint, onWritten);
       } finally {
+        // Answered, failed or never sent: a forming wave no longer waits for it.
         limiter.finished(grantedAtMs);
       }
       const { classification, headers } = answer;

@@ -4,7 +4,7 @@ import { USER_AGENT } from '../version.js';
 import type { BodyGate } from './body-gate.js';
 import { HyrosClient } from './client.js';
 import { createDispatcher } from './dispatcher.js';
-import { RateLimiter } from './limiter.js';
+import { RateLimiter, type WaveOptions } from './limiter.js';
 
 export interface ClientOverrides {
   timeoutMs?: number;
@@ -15,7 +15,7 @@ export interface ClientOverrides {
   /** The limiter's margin floor (RateLimiter's safetyMs); the default suits real networks. */
   safetyMs?: number;
   /** Grant requests in waves (RateLimiter's `waves`): a read's request chains. */
-  waves?: { requesters: number; holdMs: number };
+  waves?: WaveOptions;
   /** Bounds the response bodies held at once (a read passes one tied to stdout). */
   bodyGate?: BodyGate;
 }

@@ -16,6 +16,13 @@
  * pauses everything until `X-RateLimit-Reset`. A 429 pauses everything until its wait is over.
  */
 
+/** See LimiterOptions.waves. */
+export interface WaveOptions {
+  /** The request chains that take turns (max_concurrency). */
+  requesters: number;
+  holdMs: number;
+}
+
 export interface LimiterOptions {
   perSecond: number;
   perMinute: number;
@@ -34,7 +41,7 @@ export interface LimiterOptions {
    * depends on the spread of a whole group's arrival times, which varies far less than a single
    * request's: a smaller margin holds (DEFAULT_WAVE_SAFETY_MS).
    */
-  waves?: { requesters: number; holdMs: number };
+  waves?: WaveOptions;
 }
 
 const SECOND = 1000;
@@ -65,7 +72,7 @@ export class RateLimiter {
   private pausedUntil = 0;
   private readonly waiters: Array<(grantedAtMs: number) => void> = [];
   private timer: NodeJS.Timeout | undefined;
-  private readonly waves: { requesters: number; holdMs: number } | undefined;
+  private readonly waves: WaveOptions | undefined;
   /** Grant times of the requests whose answer has not come yet (`finished` not called). */
   private outstanding: number[] = [];
   /** Recent time from grant to answer (moving average), once one answer came. */

@@ -21,7 +21,7 @@ RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY spec ./spec
 COPY src ./src
-RUN npm run build && test -f dist/src/main.js && test -f dist/src/destination/main.js
+RUN npm run build && test -f dist/src/source/main.js && test -f dist/src/destination/main.js
 
 # ---- deps: production dependencies only ------------------------------------------------------
 FROM ${NODE_IMAGE} AS deps
@@ -63,6 +63,6 @@ LABEL io.airbyte.name="${AIRBYTE_NAME}" \
 FROM runtime AS source-hyros
 ARG AIRBYTE_NAME=airbyte/source-hyros
 ARG AIRBYTE_VERSION=0.1.0
-ENV CONNECTOR_BIN=/airbyte/dist/src/main.js
+ENV CONNECTOR_BIN=/airbyte/dist/src/source/main.js
 LABEL io.airbyte.name="${AIRBYTE_NAME}" \
       io.airbyte.version="${AIRBYTE_VERSION}"

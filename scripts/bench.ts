@@ -6,7 +6,7 @@
  *      bound (ideal pages ÷ 30/s), 429s, requests vs the pages the data needs; the same read one page
  *      at a time, for the ratio;
  *   2. throughput: 300 000 sales with no latency and limits raised: records/s of the connector
- *      (started as `npx source-hyros` and the image start it: the bin; and as `node dist/src/main.js`)
+ *      (started as `npx source-hyros` and the image start it: the bin; and as `node dist/src/source/main.js`)
  *      vs a bare fetch + JSON.stringify loop, with the connector's peak RSS; `spec` start-up time;
  *   4. change passes: the requests that catching later changes costs (scripts/bench-changes.ts).
  * Sections 1 and 2 repeat BENCH_RUNS times (default 3) and print each run plus the median and spread.
@@ -160,7 +160,7 @@ async function throughputSection(): Promise<void> {
   const fast = await startSandbox({ counts: onlySales(recordsWanted), rateLimit: false });
   const launches: Array<[string, Launch]> = [
     ['bin (as npx and the image start it)', { bin: cli }],
-    ['node dist/src/main.js', { script: cli }],
+    ['node dist/src/source/main.js', { script: cli }],
   ];
   const bareRates: number[] = [];
   const rates = new Map<string, number[]>(launches.map(([name]) => [name, []]));

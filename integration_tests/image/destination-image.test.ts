@@ -138,7 +138,7 @@ describe(`image ${IMAGE}: Airbyte commands through the ENTRYPOINT`, () => {
 
     it('the source image reads the written orders back from sales once Hyros processed them (refund included)', async () => {
       await sandbox.settle();
-      const disc = await run('node', ['dist/src/main.js', 'discover', '--config', join(dataDir, 'source_config.json')]);
+      const disc = await run('node', ['dist/src/source/main.js', 'discover', '--config', join(dataDir, 'source_config.json')]);
       const sales = (of(messages(disc.stdout), 'CATALOG')[0]?.catalog.streams as Json[] | undefined)?.find((s) => s.name === 'sales');
       if (!sales) throw new Error(`source discover (host run) listed no sales stream\n${explain(disc)}`);
       writeData(dataDir, 'source_catalog.json', { streams: [{ stream: sales, sync_mode: 'full_refresh', destination_sync_mode: 'overwrite' }] });

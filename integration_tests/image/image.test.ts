@@ -73,7 +73,7 @@ afterAll(async () => {
 describe(`image ${IMAGE}: Airbyte commands through the ENTRYPOINT`, () => {
   beforeAll(async () => {
     // The catalog comes from the connector's own discover (host run), restricted to leads + sales.
-    const disc = await run('node', ['dist/src/main.js', 'discover', '--config', join(dataDir, 'config.json')]);
+    const disc = await run('node', ['dist/src/source/main.js', 'discover', '--config', join(dataDir, 'config.json')]);
     const catalog = messages(disc.stdout).find((m) => m.type === 'CATALOG') as
       | { catalog: { streams: typeof discovered } }
       | undefined;
@@ -120,7 +120,7 @@ describe(`image ${IMAGE}: Airbyte commands through the ENTRYPOINT`, () => {
     const args = ['read', '--config', '/data/config.json', '--catalog', '/data/catalog.json'];
     const [inImage, onHost] = await Promise.all([
       dockerRun(args),
-      run('node', ['dist/src/main.js', ...args.map((a) => a.replace(/^\/data\//, `${dataDir}/`))]),
+      run('node', ['dist/src/source/main.js', ...args.map((a) => a.replace(/^\/data\//, `${dataDir}/`))]),
     ]);
     expect(inImage.code, explain(inImage)).toBe(0);
     expect(onHost.code, explain(onHost)).toBe(0);
@@ -194,7 +194,7 @@ describe(`image ${IMAGE}: heap sizing in the entrypoint`, () => {
   it('--memory 512m gives --max-old-space-size=384 (75 %) and Node honours it', async () => {
     const p = await probe(['--memory', '512m']);
     expect(p.nodeOptions).toBe('--max-old-space-size=384');
-    expect(p.argv).toEqual(['/airbyte/dist/src/main.js', 'spec']);
+    expect(p.argv).toEqual(['/airbyte/dist/src/source/main.js', 'spec']);
     expect(p.heapLimit).toBeGreaterThanOrEqual(384 * 1024 * 1024);
     expect(p.heapLimit).toBeLessThan(512 * 1024 * 1024);
   });

@@ -45,4 +45,4 @@ esac
 
 # Run the bin itself (the source sizes its heap in-process, see src/memory.ts; the destination's
 # shebang carries its V8 flags).
-exec "${CONNECTOR_BIN:-/airbyte/dist/src/main.js}" "$@"
+exec "${CONNECTOR_BIN:-/airbyte/dist/src/source/main.js}" "$@"

@@ -10,7 +10,7 @@
 # accepts plain http on loopback hosts, so the sandbox cannot be a separate service there), and
 # usable on a developer machine:
 #   SANDBOX_CLI=dist/integration_tests/sandbox/cli.js SANDBOX_CONFIG_TEMPLATE=integration_tests/sample_config.json \
-#     scripts/docker/with-sandbox.sh node dist/src/main.js check --config /tmp/hyros-sandbox-config.json
+#     scripts/docker/with-sandbox.sh node dist/src/source/main.js check --config /tmp/hyros-sandbox-config.json
 #
 # Env: SANDBOX_CLI (default /airbyte/dist/integration_tests/sandbox/cli.js), SANDBOX_ARGS (extra CLI
 #      flags), SANDBOX_CONFIG_TEMPLATE (default /data/config.template.json), SANDBOX_CONFIG_OUT

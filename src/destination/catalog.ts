@@ -3,7 +3,7 @@
  * `streams` entry, else `destination_object_name`, else its name), and the sync modes Hyros can
  * honour. Everything wrong here is a config_error before any request (destination-contract §2, §4).
  */
-import { configError } from '../errors.js';
+import { configError } from '../common/errors.js';
 import type { ResolvedDestinationConfig } from './config.js';
 import { OBJECT_NAMES, OBJECTS, objectForStreamName, type ObjectDef, type ObjectName } from './objects.js';
 

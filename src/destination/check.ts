@@ -6,7 +6,7 @@
  * object must be writable; without it, the key must be able to write at least one object.
  */
 import { HyrosApiError, type HyrosClient, type RequestContext } from '../hyros/client.js';
-import { explainCheckFailure, openCheck } from '../protocol/check.js';
+import { explainCheckFailure, openCheck } from '../hyros/check.js';
 import { connectionStatusMessage } from '../protocol/messages.js';
 import type { MessageWriter } from '../protocol/writer.js';
 import { loadDestinationConfig, type ResolvedDestinationConfig } from './config.js';

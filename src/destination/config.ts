@@ -3,9 +3,9 @@
  * of the destination's spec and of every config message. The connection fields are the source's own.
  */
 import { z } from 'zod';
-import { connectionFields, int, parseBaseUrl, parseConfigObject, readJsonFile, type ConnectionSettings } from '../config-common.js';
-import { DayClock, parseTimezone } from '../engine/days.js';
-import { configError } from '../errors.js';
+import { connectionFields, int, parseBaseUrl, parseConfigObject, readJsonFile, type ConnectionSettings } from '../common/config.js';
+import { DayClock, parseTimezone } from '../common/days.js';
+import { configError } from '../common/errors.js';
 import { OBJECT_NAMES, type ObjectName } from './objects.js';
 
 const streamMapping = z.object({

@@ -7,7 +7,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { RequestObserver } from '../hyros/client.js';
 import type { Logger } from '../protocol/logger.js';
-import { configError } from '../errors.js';
+import { configError } from '../common/errors.js';
 import { maskEmailsIn } from './values.js';
 
 const WARNINGS_PER_STREAM = 20;

@@ -1,11 +1,10 @@
 /**
  * destination-hyros' spec from its zod config schema, with the same Airbyte post-processing as the
- * source's (src/spec.ts): titles, order, secrets, no $ref/anyOf. Served from spec/destination-spec.json.
+ * source's (src/protocol/spec.ts): titles, order, secrets, no $ref/anyOf. Served from spec/destination-spec.json.
  */
-import { zodToJsonSchema } from 'zod-to-json-schema';
-import { DEFAULT_BASE_URL } from '../config-common.js';
-import type { ConnectorSpecification, JsonObject } from '../protocol/messages.js';
-import { airbyteify, applyUi, type FieldUi } from '../spec.js';
+import { DEFAULT_BASE_URL } from '../common/config.js';
+import type { ConnectorSpecification } from '../protocol/messages.js';
+import { connectionSpecification, type FieldUi } from '../protocol/spec.js';
 import { SUPPORTED_SYNC_MODES } from './catalog.js';
 import { destinationConfigSchema } from './config.js';
 import { OBJECT_NAMES } from './objects.js';
@@ -42,21 +41,9 @@ const MAPPING_UI: Record<string, FieldUi> = {
 };
 
 export function buildDestinationSpec(): ConnectorSpecification {
-  const schema = zodToJsonSchema(destinationConfigSchema, { target: 'jsonSchema7', $refStrategy: 'none' }) as JsonObject;
-  airbyteify(schema);
-  const properties = schema.properties as Record<string, JsonObject>;
-  applyUi(properties, FIELD_UI);
-  applyUi(((properties.streams as JsonObject).items as JsonObject).properties as Record<string, JsonObject>, MAPPING_UI);
   return {
     documentationUrl: DESTINATION_DOCUMENTATION_URL,
-    connectionSpecification: {
-      $schema: 'http://json-schema.org/draft-07/schema#',
-      title: 'Hyros Destination Spec',
-      type: 'object',
-      required: schema.required,
-      additionalProperties: true,
-      properties,
-    },
+    connectionSpecification: connectionSpecification('Hyros Destination Spec', destinationConfigSchema, FIELD_UI, { streams: MAPPING_UI }),
     supportsIncremental: true,
     supported_destination_sync_modes: [...SUPPORTED_SYNC_MODES],
   };

@@ -3,7 +3,7 @@
  * converted value, `undefined` for "absent" (null and empty values are never sent, so they never
  * blank existing Hyros data), or a `Problem` saying what was expected.
  */
-import { DayClock } from '../engine/days.js';
+import { DayClock } from '../common/days.js';
 
 export class Problem {
   constructor(readonly expected: string) {}

@@ -3,14 +3,14 @@
  * stdout (destination-contract §1, §4). Lines that are not Airbyte messages are skipped with a
  * bounded WARN; records of streams not in the catalog are ignored with one WARN per stream.
  */
-import { readJsonFile } from '../config-common.js';
-import { configError, ConnectorError } from '../errors.js';
+import { readJsonFile } from '../common/config.js';
+import { configError, ConnectorError } from '../common/errors.js';
 import { createHyrosClient, type ClientHandle } from '../hyros/create.js';
-import { boundHeapForStreaming } from '../memory.js';
+import { boundHeapForStreaming } from '../common/memory.js';
 import type { Logger } from '../protocol/logger.js';
 import type { EchoedStateMessage } from '../protocol/messages.js';
 import type { MessageWriter } from '../protocol/writer.js';
-import { registerSecret } from '../redact.js';
+import { registerSecret } from '../common/redact.js';
 import { bindCatalog, streamId } from './catalog.js';
 import { loadDestinationConfig } from './config.js';
 import { readLines } from './lines.js';

@@ -2,7 +2,7 @@
  * The one table that turns an HTTP outcome into an action. Every decision about a Hyros response
  * (succeed, retry, wait for the rate limit, restart pagination, fail and how) is made here.
  */
-import type { FailureType } from '../errors.js';
+import type { FailureType } from '../common/errors.js';
 
 export type Classification =
   | { action: 'ok'; body: unknown }

@@ -8,7 +8,7 @@
  * error naming the host.
  */
 import type { Dispatcher } from 'undici';
-import { ConnectorError } from '../errors.js';
+import { ConnectorError } from '../common/errors.js';
 import { backoffDelayMs, parseResetWaitMs, parseRetryAfterMs, sleep } from './backoff.js';
 import { classifyResponse, classifyTransportError, type Classification } from './classify.js';
 import { reportingWriteTime } from './dispatcher.js';

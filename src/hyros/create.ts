@@ -1,6 +1,6 @@
 /** Builds the one Hyros client of a run (one limiter per API key) from either connector's config. */
-import type { ConnectionSettings } from '../config-common.js';
-import { USER_AGENT } from '../version.js';
+import type { ConnectionSettings } from '../common/config.js';
+import { USER_AGENT } from '../common/version.js';
 import type { BodyGate } from './body-gate.js';
 import { HyrosClient } from './client.js';
 import { createDispatcher } from './dispatcher.js';

@@ -2,7 +2,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
-import { isLoopbackHost } from '../config-common.js';
+import { isLoopbackHost } from '../common/config.js';
 
 export function createDispatcher(baseUrl: URL, timeoutMs: number, connections: number): Dispatcher {
   const options = {

@@ -4,7 +4,7 @@
  * Stops on a missing/null `nextPageId` or an empty page; a repeated `nextPageId` is an error
  * rather than an infinite loop.
  */
-import { ConnectorError } from '../errors.js';
+import { ConnectorError } from '../common/errors.js';
 import type { HyrosClient, QueryParams, RequestContext } from './client.js';
 
 export interface Page {

@@ -4,7 +4,7 @@
  * calls, subscriptions, embedded leads), and epoch milliseconds (sources, ads). All become epoch ms;
  * records then carry ISO-8601 UTC with `Z`.
  */
-import { parseIsoDate } from '../dates.js';
+import { parseIsoDate } from '../common/dates.js';
 
 /**
  * Offsets (minutes east of UTC) of the zone abbreviations a JVM prints. Ambiguous ones take the

@@ -8,7 +8,7 @@
  * with strict parsing, and a bad command line prints the usage on stderr (stdout is the protocol
  * channel) and exits 2. Both paths hand the command the same arguments.
  */
-import { redact } from '../redact.js';
+import { redact } from '../common/redact.js';
 
 export interface OptionSpec {
   type: 'string' | 'boolean';

@@ -2,8 +2,8 @@
  * The `read` inputs besides the config: the configured catalog and the state file, each parsed
  * into plain values with a config_error that names the file and says what to fix.
  */
-import { parseIsoDate } from '../dates.js';
-import { configError } from '../errors.js';
+import { parseIsoDate } from '../common/dates.js';
+import { configError } from '../common/errors.js';
 import type { JsonObject, SyncMode } from './messages.js';
 
 export interface ConfiguredStream {

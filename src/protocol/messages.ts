@@ -2,7 +2,7 @@
  * Airbyte protocol message types (what the source emits and the destination echoes) and their builders.
  * Shapes follow airbyte_protocol.yaml; `namespace` is omitted rather than sent as null.
  */
-import type { FailureType } from '../errors.js';
+import type { FailureType } from '../common/errors.js';
 
 export type JsonObject = Record<string, unknown>;
 export type LogLevel = 'FATAL' | 'ERROR' | 'WARN' | 'INFO' | 'DEBUG' | 'TRACE';

@@ -2,7 +2,7 @@
  * How a connector process runs a command: any failure, thrown or uncaught, ends in exactly one
  * redacted TRACE ERROR on stdout and a non-zero exit code. Both connectors' entry points use it.
  */
-import { ConnectorError, errorMessage } from '../errors.js';
+import { ConnectorError, errorMessage } from '../common/errors.js';
 import { errorTraceMessage } from './messages.js';
 import type { MessageWriter } from './writer.js';
 

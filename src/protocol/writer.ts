@@ -6,7 +6,7 @@
  * instead of growing an unbounded buffer. Non-record messages are redacted (API key, header values).
  */
 import type { Writable } from 'node:stream';
-import { redact } from '../redact.js';
+import { redact } from '../common/redact.js';
 import type { AirbyteMessage, JsonObject } from './messages.js';
 
 const CHUNK_BYTES = 64 * 1024;

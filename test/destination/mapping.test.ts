@@ -1,6 +1,6 @@
 /** Record → Hyros payload per object: every alias, every invalid case, dates with and without offsets. */
 import { describe, expect, it } from 'vitest';
-import { DayClock, parseTimezone } from '../../src/engine/days.js';
+import { DayClock, parseTimezone } from '../../src/common/days.js';
 import { mapRecord, naturalKey } from '../../src/destination/mapping.js';
 import { OBJECTS } from '../../src/destination/objects.js';
 import { maskEmail, toDate } from '../../src/destination/values.js';

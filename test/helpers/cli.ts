@@ -1,12 +1,12 @@
 /**
- * Runs the built CLI (dist/src/main.js) as a child process, the way Airbyte does, and parses its
+ * Runs the built CLI (dist/src/source/main.js) as a child process, the way Airbyte does, and parses its
  * stdout into protocol messages. Every test that goes through the CLI uses this.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export const CLI_PATH = fileURLToPath(new URL('../../dist/src/main.js', import.meta.url));
+export const CLI_PATH = fileURLToPath(new URL('../../dist/src/source/main.js', import.meta.url));
 export const DESTINATION_CLI_PATH = fileURLToPath(new URL('../../dist/src/destination/main.js', import.meta.url));
 
 export interface CliResult {

@@ -1,7 +1,7 @@
 /** paginate(): nextPageId → pageId with every other parameter byte-identical, and every way it stops. */
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
-import { ConnectorError } from '../../src/errors.js';
+import { ConnectorError } from '../../src/common/errors.js';
 import { paginate, type Page } from '../../src/hyros/paginate.js';
 import { BASE_PATH, ORIGIN, RecordingObserver, expectNoKey, makeClient, rejectionOf, useStrictNock } from './support.js';
 

@@ -3,7 +3,7 @@ import nock from 'nock';
 import { afterEach, beforeAll, beforeEach, expect, vi } from 'vitest';
 import { HyrosClient, type ClientOptions, type RateLimitEvent, type RequestObserver, type RetryEvent } from '../../src/hyros/client.js';
 import { RateLimiter } from '../../src/hyros/limiter.js';
-import { redact, registerSecret } from '../../src/redact.js';
+import { redact, registerSecret } from '../../src/common/redact.js';
 
 export const API_KEY = 'sk-test-SECRET-123';
 export const ORIGIN = 'https://api.hyros.com';

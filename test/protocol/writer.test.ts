@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { errorTraceMessage, logMessage, stateMessage } from '../../src/protocol/messages.js';
 import { MessageWriter } from '../../src/protocol/writer.js';
-import { clearSecrets, registerSecret } from '../../src/redact.js';
+import { clearSecrets, registerSecret } from '../../src/common/redact.js';
 import { MemorySink } from '../helpers/memory-sink.js';
 
 /** A sink that accepts `capacity` writes, then reports congestion until drain() is called. */

@@ -1,0 +1,121 @@
+/**
+ * Runs the configured streams: a fixed pool of workers (max_concurrency) takes windows from the
+ * streams round-robin, so every stream progresses and all requests share the key's one rate
+ * limiter (inside the client). Each window pages to its end before it counts as done; records go
+ * out as pages arrive, and a worker waits for stdout between pages (bounded memory). A worker that
+ * finds no window left splits the busiest one (src/source/engine/split.ts), or waits for the next page
+ * or completion to make one splittable.
+ */
+import { HyrosApiError, PaginationResetError } from '../../hyros/client.js';
+import type { Logger } from '../../protocol/logger.js';
+import type { MessageWriter } from '../../protocol/writer.js';
+import { StreamRun, type SplitCandidate, type WindowTask } from './stream-run.js';
+import type { EngineStream } from './types.js';
+
+export interface RunOptions {
+  concurrency: number;
+  writer: MessageWriter;
+  logger: Logger;
+}
+
+export interface RunResult {
+  failedStreams: string[];
+}
+
+export async function runStreams(streams: readonly EngineStream[], options: RunOptions): Promise<RunResult> {
+  const { writer, logger } = options;
+  const runs = streams.map((stream) => new StreamRun(stream, writer, logger));
+  for (const run of runs) run.start();
+  let turn = 0;
+
+  const nextTask = (): WindowTask | undefined => {
+    for (let i = 0; i < runs.length; i++) {
+      const run = runs[(turn + i) % runs.length] as StreamRun;
+      const task = run.takeTask();
+      if (task) {
+        turn = (turn + i + 1) % runs.length;
+        return task;
+      }
+    }
+    return undefined;
+  };
+
+  /** The older part of the busy window with the most pages left, across streams. */
+  const splitTask = (): WindowTask | undefined => {
+    let best: SplitCandidate | undefined;
+    for (const run of runs) {
+      const candidate = run.splitCandidate();
+      if (candidate && (best === undefined || candidate.pagesLeft > best.pagesLeft)) best = candidate;
+    }
+    return best && best.task.run.splitTask(best.task);
+  };
+
+  // Wakes idle workers when something changed that may make a window splittable (a page arrived, a window ended).
+  let wake: (() => void) | undefined;
+  let changed = new Promise<void>((resolve) => (wake = resolve));
+  const notify = () => {
+    wake?.();
+    changed = new Promise<void>((resolve) => (wake = resolve));
+  };
+
+  const finishIfDone = (run: StreamRun) => {
+    if (run.done) run.finish();
+  };
+
+  const worker = async () => {
+    for (;;) {
+      const task = nextTask() ?? splitTask();
+      if (task === undefined) {
+        if (runs.every((run) => run.done)) return;
+        await changed;
+        continue;
+      }
+      try {
+        const emitted = await fetchWindow(task, writer, notify);
+        task.run.completeTask(task, emitted);
+      } catch (error) {
+        task.run.failTask(task, error);
+        // A rejected key fails every stream: no point hammering Hyros with it.
+        if (error instanceof HyrosApiError && error.keyRejected) for (const run of runs) run.fail(error);
+      }
+      finishIfDone(task.run);
+      notify();
+      await writer.ready();
+    }
+  };
+
+  const workers = Array.from({ length: Math.max(1, options.concurrency) }, () => worker());
+  await Promise.all(workers);
+  // Streams with no windows at all (or failed before any work) end here.
+  const failedStreams = runs.filter((run) => !run.finish()).map((run) => run.name);
+  await writer.flush();
+  return { failedStreams };
+}
+
+/**
+ * Pages one window (or change pass) to its end, or until its chain is past the window's start
+ * (newest first); restarts it once when Hyros expires the page cursor. `onPage` runs after every page.
+ */
+async function fetchWindow(task: WindowTask, writer: MessageWriter, onPage: () => void): Promise<number> {
+  const { run } = task;
+  for (let restart = 0; ; restart++) {
+    let emitted = 0;
+    try {
+      const context = { signal: run.abort.signal, observer: run.observer };
+      for await (const page of run.pagesOf(task, context)) {
+        emitted += run.emitPage(task, page);
+        // Release the records now: the page generator's suspended frame keeps this array until
+        // its next page arrives, which would hold a parsed page per chain across every round trip.
+        page.length = 0;
+        onPage();
+        if (run.chainDone(task)) break;
+        await writer.ready();
+      }
+      return emitted;
+    } catch (error) {
+      if (!(error instanceof PaginationResetError) || restart >= 1) throw error;
+      run.restartChain(task);
+      run.observer.onRetry?.({ endpoint: error.endpoint, attempt: 1, maxRetries: 1, delayMs: 0, reason: `${error.message}; restarting the window` });
+    }
+  }
+}

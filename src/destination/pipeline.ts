@@ -13,7 +13,7 @@
 import { setMaxListeners } from 'node:events';
 import { sleep } from '../hyros/backoff.js';
 import type { HyrosClient, WriteOutcome } from '../hyros/client.js';
-import { ConnectorError, configError } from '../errors.js';
+import { ConnectorError, configError } from '../common/errors.js';
 import type { Logger } from '../protocol/logger.js';
 import { streamId, type StreamBinding } from './catalog.js';
 import type { ResolvedDestinationConfig } from './config.js';
@@ -23,42 +23,14 @@ import type { OutcomeReport } from './report.js';
 import { RequestStatusPoller } from './request-status.js';
 import type { RecordTicket, StateLedger } from './states.js';
 import { maskEmailsIn } from './values.js';
+import { KeyOrder, type KeyTrack } from './key-order.js';
+import { rejectionReason, requestFor } from './requests.js';
+import { Slots } from './slots.js';
 
 const MAX_OUTSTANDING = 2000;
-/** How often (in admitted records) keys whose resend window passed are forgotten. */
-const SWEEP_EVERY = 1000;
 const DRY_RUN_PAYLOADS_LOGGED = 3;
 /** Hyros keeps request statuses for 2 hours: a confirmation never waits longer. */
 const MAX_CONFIRMATION_WAIT_MS = 2 * 3600_000;
-
-/** The last write sent for one natural key. */
-interface KeyTrack {
-  tail: Promise<void>;
-  /** Writes of this key admitted and not finished. */
-  pending: number;
-  /** `settledAtMs`: when its answer came or was lost (Hyros had it, if at all, by then). */
-  last?: { requestId: string | undefined; sentAtMs: number; settledAtMs: number; processed: boolean };
-}
-
-class Slots {
-  private free: number;
-  private readonly waiting: Array<() => void> = [];
-  constructor(count: number) {
-    this.free = count;
-  }
-  async acquire(): Promise<void> {
-    if (this.free > 0) {
-      this.free--;
-      return;
-    }
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
-  }
-  release(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.free++;
-  }
-}
 
 export interface PipelineDeps {
   config: ResolvedDestinationConfig;
@@ -73,10 +45,9 @@ export interface PipelineDeps {
 
 export class WritePipeline {
   private outstanding = 0;
-  private admitted = 0;
   private readonly roomWaiters: Array<() => void> = [];
   private readonly slots: Slots;
-  private readonly keys = new Map<string, KeyTrack>();
+  private readonly keys: KeyOrder;
   private readonly tasks = new Set<Promise<void>>();
   private readonly aborter = new AbortController();
   private readonly poller: RequestStatusPoller | undefined;
@@ -90,6 +61,7 @@ export class WritePipeline {
     setMaxListeners(2 * MAX_OUTSTANDING + 64, this.aborter.signal);
     this.poller = deps.client ? new RequestStatusPoller(deps.client) : undefined;
     this.ambiguousMs = deps.config.ambiguous_retry_after_seconds * 1000;
+    this.keys = new KeyOrder(this.ambiguousMs);
   }
 
   /** The error that stopped the run, if any: nothing after it is written or echoed. */
@@ -120,30 +92,13 @@ export class WritePipeline {
     while (this.outstanding >= MAX_OUTSTANDING && this.fatal === undefined) await new Promise<void>((resolve) => this.roomWaiters.push(resolve));
     if (this.fatal !== undefined) return;
     this.outstanding++;
-    const track = this.keys.get(mapped.key) ?? { tail: Promise.resolve(), pending: 0 };
-    const task = this.write(binding, record, mapped.payload, mapped.key, ticket, track.tail, track);
-    track.tail = task;
-    track.pending++;
-    this.keys.set(mapped.key, track);
+    const task = this.keys.admit(mapped.key, (previous, track) => this.write(binding, record, mapped.payload, mapped.key, ticket, previous, track));
     this.tasks.add(task);
     void task.then(() => {
       this.tasks.delete(task);
       this.outstanding--;
-      track.pending--;
       this.roomWaiters.shift()?.();
-      if (this.forgettable(track)) this.keys.delete(mapped.key);
     });
-    if (++this.admitted % SWEEP_EVERY === 0) this.sweepKeys();
-  }
-
-  /** A key can be forgotten once nothing waits on it and a resend of it could no longer duplicate. */
-  private forgettable(track: KeyTrack): boolean {
-    return track.pending === 0 && (track.last === undefined || track.last.processed || Date.now() >= track.last.settledAtMs + this.ambiguousMs);
-  }
-
-  /** Keys whose window passed while nothing else came for them: memory stays flat on long inputs. */
-  private sweepKeys(): void {
-    for (const [key, track] of this.keys) if (this.forgettable(track)) this.keys.delete(key);
   }
 
   /** Resolves when every admitted record has its outcome (or the run failed). */
@@ -289,22 +244,4 @@ export class WritePipeline {
     const body = request.body === undefined ? '' : ` ${JSON.stringify(request.body)}`;
     this.deps.logger.info(maskEmailsIn(`Dry run, stream ${binding.label}: would send ${binding.object.method} /${request.path}${query}${body}`));
   }
-}
-
-/** Hyros' message, and for a refund of an order Hyros does not know, what that means. */
-function rejectionReason(object: ObjectDef, payload: Payload, outcome: { status: number; message: string }): string {
-  const said = `HTTP ${outcome.status}: ${outcome.message}`;
-  if (object.name === 'refund' && /not found|does not exist|unknown order/i.test(outcome.message)) {
-    return `${said}. Hyros does not know order ${String(payload.orderId)} (yet): a refund applies only to an order Hyros has processed. Send the order first; in the same input a refund waits for its order.`;
-  }
-  return said;
-}
-
-/** The HTTP request for one payload: a JSON body, or (refunds) the order id in the path and a query. */
-export function requestFor(object: ObjectDef, payload: Payload): { path: string; body: unknown; params: Array<[string, string]> } {
-  if (object.method === 'DELETE') {
-    const params: Array<[string, string]> = payload.refundedAmount === undefined ? [] : [['refundedAmount', String(payload.refundedAmount)]];
-    return { path: `${object.path}/${encodeURIComponent(String(payload.orderId))}`, body: undefined, params };
-  }
-  return { path: object.path, body: payload, params: [] };
 }

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { connectionFields, int, parseBaseUrl, parseConfigObject, readJsonFile, type ConnectionSettings } from '../common/config.js';
-import { DayClock, parseTimezone } from '../common/days.js';
+import { DayClock, readTimezone, TimeProblem } from '../common/time/index.js';
 import { configError } from '../common/errors.js';
 import { OBJECT_NAMES, type ObjectName } from './objects.js';
 
@@ -56,9 +56,10 @@ export interface ResolvedDestinationConfig extends DestinationConfig, Connection
 export function resolveDestinationConfig(raw: unknown): ResolvedDestinationConfig {
   const config = parseConfigObject(destinationConfigSchema, raw, 'api_key');
   const baseUrl = parseBaseUrl(config.base_url);
-  const offsetAt = parseTimezone(config.timezone);
-  if (!offsetAt) {
-    throw configError(`Invalid config: timezone: expected an IANA time zone such as America/New_York or an offset such as -05:00, got ${JSON.stringify(config.timezone)}.`);
+  const offsetAt = readTimezone(config.timezone);
+  if (offsetAt instanceof TimeProblem) {
+    const why = offsetAt.component === 'offset' ? `: ${offsetAt.reason}` : '';
+    throw configError(`Invalid config: timezone: expected an IANA time zone such as America/New_York or an offset such as -05:00, got ${JSON.stringify(config.timezone)}${why}.`);
   }
   const seen = new Set<string>();
   for (const mapping of config.streams ?? []) {

@@ -3,7 +3,7 @@
  * configured rename, then the aliases; values converted per kind; local validation. A record that
  * fails comes back with every problem found (it is invalid and never sent).
  */
-import type { DayClock } from '../common/days.js';
+import type { DayClock } from '../common/time/index.js';
 import { OBJECTS, type FieldDef, type ObjectDef } from './objects.js';
 import { isAbsent, maskEmailsIn, Problem, toBoolean, toDate, toEmail, toEnum, toNumber, toText, toTextList, type Converted } from './values.js';
 

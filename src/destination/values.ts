@@ -3,7 +3,7 @@
  * converted value, `undefined` for "absent" (null and empty values are never sent, so they never
  * blank existing Hyros data), or a `Problem` saying what was expected.
  */
-import { DayClock } from '../common/days.js';
+import { epochMsFromNumber, formatIsoAtOffset, readIsoDateTime, TimeProblem, type DayClock } from '../common/time/index.js';
 
 export class Problem {
   constructor(readonly expected: string) {}
@@ -12,7 +12,6 @@ export type Converted<T> = T | undefined | Problem;
 
 const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 const NUMERIC = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
-const MINUTE_MS = 60_000;
 
 /** null, undefined, '' (after trimming) and [] count as absent. */
 export function isAbsent(value: unknown): boolean {
@@ -79,41 +78,31 @@ export function toEnum(values: readonly string[]) {
   };
 }
 
-const DATE_TIME =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+const DATE_EXAMPLE = 'an ISO-8601 date-time such as 2026-03-01T14:30:00-05:00';
 
 /**
  * Dates as Hyros must get them: ISO-8601 with an explicit offset. A value with an offset keeps it;
  * a date-time without one (and a bare date, read as local midnight) is read in `clock`'s timezone;
- * numbers are epoch milliseconds (≥ 10^11) or seconds. Sub-second precision is dropped.
+ * numbers are epoch milliseconds (≥ 10^11) or seconds. Sub-second precision is dropped. Reading and
+ * its rules are the shared time module's; an impossible component is a Problem naming it.
  */
 export function toDate(value: unknown, clock: DayClock): Converted<string> {
   if (isAbsent(value)) return undefined;
-  if (typeof value === 'number' && Number.isFinite(value)) {
-    const ms = Math.abs(value) >= 1e11 ? value : value * 1000;
+  if (typeof value === 'number') {
+    const ms = epochMsFromNumber(value);
+    if (ms instanceof TimeProblem) return new Problem(`${DATE_EXAMPLE} or epoch seconds/milliseconds (${ms.reason})`);
     return clock.format(Math.floor(ms / 1000) * 1000);
   }
-  if (typeof value !== 'string') return new Problem('an ISO-8601 date-time such as 2026-03-01T14:30:00-05:00');
-  const m = DATE_TIME.exec(value.trim());
-  if (!m) return new Problem('an ISO-8601 date-time such as 2026-03-01T14:30:00-05:00');
-  const [, y, mo, d, h = '0', mi = '0', s = '0', , zone] = m;
-  const wall = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
-  const check = new Date(wall);
-  if (check.getUTCFullYear() !== Number(y) || check.getUTCMonth() !== Number(mo) - 1 || check.getUTCDate() !== Number(d) || Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) {
-    return new Problem('a real calendar date and time');
+  if (typeof value !== 'string') return new Problem(DATE_EXAMPLE);
+  const fields = readIsoDateTime(value);
+  if (fields instanceof TimeProblem) {
+    if (fields.component === 'format') return new Problem(DATE_EXAMPLE);
+    if (fields.component === 'offset') return new Problem(`an offset between -18:00 and +18:00 (${fields.reason})`);
+    return new Problem(`a real calendar date and time (${fields.reason})`);
   }
-  if (zone === undefined) return clock.format(clock.instantOfWall(wall));
-  const offset = zoneMinutes(zone);
-  if (offset === undefined) return new Problem('an offset between -18:00 and +18:00');
-  return new DayClock(() => offset).format(wall - offset * MINUTE_MS);
-}
-
-function zoneMinutes(zone: string): number | undefined {
-  if (zone.toUpperCase() === 'Z') return 0;
-  const digits = zone.slice(1).replace(':', '');
-  const minutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4) || '0');
-  if (minutes > 18 * 60 || Number(digits.slice(2, 4) || '0') > 59) return undefined;
-  return zone.startsWith('-') ? -minutes : minutes;
+  const wall = fields.wallMs - fields.ms;
+  if (fields.offsetMinutes === undefined) return clock.format(clock.instantOfWall(wall));
+  return formatIsoAtOffset(wall - fields.offsetMinutes * 60_000, fields.offsetMinutes);
 }
 
 /** For logs: `j***@example.com` (the domain helps debugging, the person stays private). */

@@ -2,7 +2,7 @@
  * The `read` inputs besides the config: the configured catalog and the state file, each parsed
  * into plain values with a config_error that names the file and says what to fix.
  */
-import { parseIsoDate } from '../common/dates.js';
+import { parseIsoInstant, TimeProblem } from '../common/time/index.js';
 import { configError } from '../common/errors.js';
 import type { JsonObject, SyncMode } from './messages.js';
 
@@ -96,9 +96,10 @@ export function cursorFromState(streamState: JsonObject | null | undefined, stre
   if (!streamState) return undefined;
   const value = streamState[key];
   if (value === undefined || value === null) return undefined;
-  const ms = typeof value === 'string' ? parseIsoDate(value) : undefined;
-  if (ms === undefined) {
-    throw configError(`The state file ${path}: stream ${stream} has ${key} ${JSON.stringify(value)}, which is not an ISO-8601 date-time. Fix or remove the state for this stream to start from start_date.`);
+  const ms = typeof value === 'string' ? parseIsoInstant(value) : undefined;
+  if (typeof ms !== 'number') {
+    const what = ms instanceof TimeProblem && ms.component !== 'format' ? `which is not a real date-time (${ms.reason})` : 'which is not an ISO-8601 date-time';
+    throw configError(`The state file ${path}: stream ${stream} has ${key} ${JSON.stringify(value)}, ${what}. Fix or remove the state for this stream to start from start_date.`);
   }
   return ms;
 }

@@ -5,18 +5,36 @@
  */
 import { z } from 'zod';
 import { connectionFields, int, parseBaseUrl, parseConfigObject, readJsonFile } from '../common/config.js';
-import { DATE_OR_DATETIME_PATTERN, parseIsoDate } from '../common/dates.js';
+import { ISO_DATE_OR_DATETIME_PATTERN, ISO_HINT, parseIsoInstant, TimeProblem } from '../common/time/index.js';
 import { configError } from '../common/errors.js';
 import { ATTRIBUTION_LEVELS, ATTRIBUTION_METRICS, ATTRIBUTION_MODELS } from './streams/attribution-catalog.js';
 
 export { DEFAULT_BASE_URL, isLoopbackHost, readJsonFile } from '../common/config.js';
 
-const DATE_HINT = 'expected YYYY-MM-DD or an ISO-8601 date-time such as 2026-01-31T00:00:00Z';
+const DATE_HINT = `expected ${ISO_HINT}`;
+const DATE_PATTERN = new RegExp(ISO_DATE_OR_DATETIME_PATTERN);
 
+/**
+ * Why a config date is refused: the component the time module names (with the value), or the
+ * expected form when the text is no date-time at all. One message per field, whether the spec's
+ * pattern or the parser caught it.
+ */
+function dateMessage(value: unknown): string {
+  const parsed = typeof value === 'string' ? parseIsoInstant(value) : undefined;
+  if (parsed instanceof TimeProblem && parsed.component !== 'format') {
+    return `${JSON.stringify(value)} is not a real calendar date/time: ${parsed.reason}; ${DATE_HINT}`;
+  }
+  return DATE_HINT;
+}
+
+// The pattern check carries no message of its own: the error map words it from the parser.
 const configDate = z
-  .string({ required_error: 'is required', invalid_type_error: DATE_HINT })
-  .regex(new RegExp(DATE_OR_DATETIME_PATTERN), DATE_HINT)
-  .refine((value) => parseIsoDate(value) !== undefined, { message: `is not a real calendar date/time; ${DATE_HINT}` });
+  .string({ errorMap: (issue, ctx) => ({ message: issue.code === 'invalid_string' ? dateMessage(ctx.data) : DATE_HINT }) })
+  .regex(DATE_PATTERN)
+  .superRefine((value, ctx) => {
+    // Past the pattern, only what a pattern cannot say: days per month, offsets past 18:00.
+    if (DATE_PATTERN.test(value) && parseIsoInstant(value) instanceof TimeProblem) ctx.addIssue({ code: 'custom', message: dateMessage(value) });
+  });
 
 const attributionReport = z.object({
   name: z
@@ -94,8 +112,8 @@ export interface ResolvedConfig extends Config {
 /** Validates a parsed config object; throws a config_error naming every bad field. */
 export function resolveConfig(raw: unknown): ResolvedConfig {
   const config = parseConfigObject(configSchema, raw, 'api_key and start_date');
-  const startMs = parseIsoDate(config.start_date) as number;
-  const endMs = config.end_date === undefined ? undefined : (parseIsoDate(config.end_date) as number);
+  const startMs = parseIsoInstant(config.start_date) as number;
+  const endMs = config.end_date === undefined ? undefined : (parseIsoInstant(config.end_date) as number);
   if (endMs !== undefined && endMs < startMs) {
     throw configError(`Invalid config: end_date: ${config.end_date} is before start_date ${config.start_date}; set an end_date on or after start_date, or leave it empty to sync up to now.`);
   }

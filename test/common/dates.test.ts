@@ -1,6 +1,6 @@
 /** toIsoUtc: the record hot path's formatter prints exactly what Date#toISOString does, minus `.000`. */
 import { describe, expect, it } from 'vitest';
-import { toIsoUtc } from '../../src/common/dates.js';
+import { toIsoUtc } from '../../src/common/time/index.js';
 
 const reference = (ms: number): string => {
   const iso = new Date(ms).toISOString();

@@ -1,6 +1,6 @@
 /** Account-local days: timezone forms and local midnights (incl. DST). */
 import { describe, expect, it } from 'vitest';
-import { DayClock, parseTimezone } from '../../src/common/days.js';
+import { DayClock, parseTimezone } from '../../src/common/time/index.js';
 
 const at = (iso: string): number => Date.parse(iso);
 const JAN = at('2026-01-15T12:00:00Z');

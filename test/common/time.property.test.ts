@@ -14,6 +14,7 @@ import {
   parseJavaDate,
   parseOffset,
   parseTimezone,
+  readTimezone,
   TimeProblem,
   toIsoDate,
   toIsoUtc,
@@ -177,7 +178,7 @@ describe('impossible components are refused, each named', () => {
         const at = Date.UTC(2026, 5, 15, 12);
         const inIso = parseIsoInstant(`2026-06-15T12:00:00${text}`);
         const inJava = parseJavaDate(`Mon Jun 15 12:00:00 GMT${text} 2026`);
-        const setting = parseTimezone(`UTC${text}`);
+        const setting = readTimezone(`UTC${text}`);
         if (valid) {
           expect([parseOffset(text), inIso, inJava, (setting as OffsetAt)(at)]).toEqual([minutes, at - minutes * 60_000, at - minutes * 60_000, minutes]);
         } else {

@@ -114,6 +114,8 @@ describe('destination-hyros check', () => {
     expect(result.message).toBe('Invalid config: max_rejected_percent: expected a number from 0 to 100.');
     const tz = await check({ timezone: 'Mars/Olympus' });
     expect(tz.message).toBe('Invalid config: timezone: expected an IANA time zone such as America/New_York or an offset such as -05:00, got "Mars/Olympus".');
+    const offset = await check({ timezone: 'UTC+19:00' });
+    expect(offset.message).toBe('Invalid config: timezone: expected an IANA time zone such as America/New_York or an offset such as -05:00, got "UTC+19:00": offset +19:00 is outside -18:00…+18:00.');
     const http = await check({ base_url: 'http://api.example.com/v1/api/v1.0' });
     expect(http.message).toContain('plain http:// is only allowed for a loopback host');
   });

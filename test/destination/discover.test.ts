@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { destinationCatalog } from '../../src/destination/discover.js';
 import { mapRecord } from '../../src/destination/mapping.js';
 import { OBJECTS, type ObjectName } from '../../src/destination/objects.js';
-import { DayClock } from '../../src/common/days.js';
+import { DayClock } from '../../src/common/time/index.js';
 import { assertBuilt, DESTINATION_CLI_PATH, runCli } from '../helpers/cli.js';
 import { TempFiles } from '../helpers/files.js';
 

@@ -1,6 +1,6 @@
 /** Record → Hyros payload per object: every alias, every invalid case, dates with and without offsets. */
 import { describe, expect, it } from 'vitest';
-import { DayClock, parseTimezone } from '../../src/common/days.js';
+import { DayClock, parseTimezone } from '../../src/common/time/index.js';
 import { mapRecord, naturalKey } from '../../src/destination/mapping.js';
 import { OBJECTS } from '../../src/destination/objects.js';
 import { maskEmail, toDate } from '../../src/destination/values.js';
@@ -63,7 +63,16 @@ describe('order mapping', () => {
     [{ email: 'a@b.co', orderId: 'has space', date: '2026-01-01', name: 'Thing', price: 1 }, ['orderId: expected only letters, digits, _ . : - and no spaces, got "has space"']],
     [{ email: 'a@b.co', orderId: 'o1', name: 'Thing', price: 1 }, ['date: is required']],
     [{ email: 'a@b.co', orderId: 'o1', date: 'yesterday', name: 'Thing', price: 1 }, ['date: expected an ISO-8601 date-time such as 2026-03-01T14:30:00-05:00, got "yesterday"']],
-    [{ email: 'a@b.co', orderId: 'o1', date: '2026-02-30', name: 'Thing', price: 1 }, ['date: expected a real calendar date and time, got "2026-02-30"']],
+    [{ email: 'a@b.co', orderId: 'o1', date: '2026-02-30', name: 'Thing', price: 1 }, ['date: expected a real calendar date and time (day 30 does not exist in February 2026, which has 28 days), got "2026-02-30"']],
+    [
+      { email: 'a@b.co', orderId: 'o1', date: '2026-03-01T10:00:00+19:00', name: 'Thing', price: 1 },
+      ['date: expected an offset between -18:00 and +18:00 (offset +19:00 is outside -18:00…+18:00), got "2026-03-01T10:00:00+19:00"'],
+    ],
+    [{ email: 'a@b.co', orderId: 'o1', date: '2026-03-01 24:00', name: 'Thing', price: 1 }, ['date: expected a real calendar date and time (hour 24 is not 00–23), got "2026-03-01 24:00"']],
+    [
+      { email: 'a@b.co', orderId: 'o1', date: 1e20, name: 'Thing', price: 1 },
+      ['date: expected an ISO-8601 date-time such as 2026-03-01T14:30:00-05:00 or epoch seconds/milliseconds (100000000000000000000 is beyond the instants a date can hold), got 100000000000000000000'],
+    ],
     [{ email: 'a@b.co', orderId: 'o1', date: '2026-01-01' }, ['items: at least one item is required (give items, or name and price on the record)']],
     [{ email: 'a@b.co', orderId: 'o1', date: '2026-01-01', name: 'Th', price: 1 }, ['name: expected at least 3 characters, got "Th"']],
     [{ email: 'a@b.co', orderId: 'o1', date: '2026-01-01', name: 'Thing', price: '1,5' }, ['price: expected a number such as 12.5 or "12.50", got "1,5"']],

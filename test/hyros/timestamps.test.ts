@@ -58,10 +58,11 @@ describe('ISO-8601 and epoch forms', () => {
     expect(parseHyrosTimestamp(1677151375000)).toBe(1677151375000);
     expect(parseHyrosTimestamp('1677151375000')).toBe(1677151375000);
     expect(parseHyrosTimestamp(1677151375)).toBe(1677151375000);
+    expect(parseHyrosTimestamp('253402300799000')).toBe(Date.UTC(9999, 11, 31, 23, 59, 59)); // 15 digits
   });
 
   it('rejects non-finite numbers, booleans, objects and broken ISO', () => {
-    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, true, {}, [], '2026-02-30T00:00:00Z', '2026-13-01', '12345']) {
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, true, {}, [], '2026-02-30T00:00:00Z', '2026-13-01', '12345', '2026-02-02T17:31:56+99:00', '2026-02-02T17:31:56-18:30', 1e20, '1234567890123456']) {
       expect(parseHyrosTimestamp(bad), JSON.stringify(bad)).toBeUndefined();
     }
   });

@@ -66,7 +66,12 @@ describe('check', () => {
     ['a config file that does not exist', () => `${files.dir}/missing.json`, /The config file .*missing\.json does not exist/],
     ['a config file that is not JSON', () => files.write('bad.json', '{"api_key": '), /The config file .*bad\.json is not valid JSON/],
     ['a config that is not an object', () => files.write('array.json', [1]), /must be a JSON object/],
-    ['a schema violation', () => config({ start_date: '2026-02-30' }), /start_date: is not a real calendar date/],
+    ['a schema violation', () => config({ start_date: '2026-02-30' }), /start_date: "2026-02-30" is not a real calendar date\/time: day 30 does not exist in February 2026/],
+    [
+      'a start_date offset past 18:00',
+      () => config({ start_date: '2020-08-19T03:05:48+99:00' }),
+      /^Invalid config: start_date: "2020-08-19T03:05:48\+99:00" is not a real calendar date\/time: offset \+99:00 is outside -18:00…\+18:00; expected YYYY-MM-DD/,
+    ],
     ['http to a remote host', () => config({ base_url: 'http://api.hyros.com/v1/api/v1.0' }), /base_url: plain http:\/\/ is only allowed for a loopback host/],
     ['requests_per_second 0', () => config({ requests_per_second: 0 }), /requests_per_second: expected an integer from 1 to 1000/],
   ])('reports FAILED naming the problem for %s', async (_name, makePath, expected) => {

@@ -49,7 +49,7 @@ export function checkDateTime(year: number, month: number, day: number, hour = 0
   if (!(month >= 1 && month <= 12)) return new TimeProblem('month', `month ${two(month)} is not 01–12`);
   const days = daysInMonth(year, month);
   if (!(day >= 1 && day <= days)) {
-    return new TimeProblem('day', `day ${two(day)} does not exist in ${MONTH_NAMES[month - 1]} ${year} (it has ${days} days)`);
+    return new TimeProblem('day', `day ${two(day)} does not exist in ${MONTH_NAMES[month - 1]} ${year}, which has ${days} days`);
   }
   if (!(hour >= 0 && hour <= 23)) return new TimeProblem('hour', `hour ${two(hour)} is not 00–23`);
   if (!(minute >= 0 && minute <= 59)) return new TimeProblem('minute', `minute ${two(minute)} is not 00–59`);

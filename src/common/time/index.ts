@@ -8,6 +8,6 @@ export type { TimeComponent } from './calendar.js';
 export { formatOffset, MAX_OFFSET_MINUTES, offsetFromParts, parseOffset } from './offset.js';
 export { formatIsoAtOffset, ISO_DATE_OR_DATETIME_PATTERN, ISO_HINT, parseIsoInstant, readIsoDateTime, toIsoDate, toIsoUtc } from './iso.js';
 export type { IsoFields } from './iso.js';
-export { DayClock, parseTimezone } from './zone.js';
+export { DayClock, parseTimezone, readTimezone } from './zone.js';
 export type { OffsetAt } from './zone.js';
 export { formatJavaDate, parseJavaDate, ZONE_OFFSETS_MINUTES } from './java-date.js';

@@ -24,7 +24,7 @@ export function offsetFromParts(sign: string, hours: string, minutes: string | u
   const h = Number(hours);
   const m = minutes === undefined ? 0 : Number(minutes);
   const shown = `${sign}${hours.padStart(2, '0')}:${minutes ?? '00'}`;
-  if (m > 59) return new TimeProblem('offset', `offset ${shown} has minutes ${minutes} (not 00–59)`);
+  if (m > 59) return new TimeProblem('offset', `offset ${shown} has minutes ${minutes}, not 00–59`);
   const total = h * 60 + m;
   if (total > MAX_OFFSET_MINUTES) return new TimeProblem('offset', `offset ${shown} is outside -18:00…+18:00`);
   return sign === '-' ? -total : total;

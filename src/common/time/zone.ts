@@ -20,7 +20,8 @@ const LONG_OFFSET = /GMT([+-])(\d{2}):?(\d{2})?/;
  * `GMT`; or an IANA zone name this Node.js knows (its offset looked up per instant). Anything else,
  * or an offset breaking the offset rules, gives the reason.
  */
-export function parseTimezone(text: string): OffsetAt | TimeProblem {
+export function readTimezone(text: string | undefined): OffsetAt | TimeProblem {
+  if (text === undefined) return new TimeProblem('zone', 'no timezone is given');
   const tz = text.trim();
   const fixed = FIXED.exec(tz);
   if (fixed) {
@@ -41,6 +42,12 @@ export function parseTimezone(text: string): OffsetAt | TimeProblem {
     if (!m) return 0; // "GMT" alone: offset zero
     return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3] ?? '0'));
   };
+}
+
+/** readTimezone for callers that need no reason: undefined when the setting is not a timezone. */
+export function parseTimezone(text: string | undefined): OffsetAt | undefined {
+  const zone = readTimezone(text);
+  return zone instanceof TimeProblem ? undefined : zone;
 }
 
 /** Local-day arithmetic in one timezone. */

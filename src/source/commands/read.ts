@@ -10,7 +10,7 @@ import type { MessageWriter } from '../../protocol/writer.js';
 import { resolveAccounts } from '../read/accounts.js';
 import type { PlanContext } from '../read/plan.js';
 import { registerSecret } from '../../common/redact.js';
-import { toIsoUtc } from '../../common/dates.js';
+import { toIsoUtc } from '../../common/time/index.js';
 import { boundHeapForStreaming } from '../../common/memory.js';
 
 /** Response bodies read and turned into records at a time (see BodyGate). */

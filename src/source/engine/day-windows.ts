@@ -2,7 +2,7 @@
  * One window per account-local day: attribution reports are read one day per request, so each
  * window is exactly one local day of the account's clock (the last one clamped to the sync end).
  */
-import type { DayClock } from '../../common/days.js';
+import type { DayClock } from '../../common/time/index.js';
 import type { Window } from './windows.js';
 
 /** Bound on the days of one plan (100 years). */

@@ -2,7 +2,7 @@
  * Per-record work on the hot path: rewrite every declared timestamp field to ISO-8601 UTC in
  * place (no copying of the record), and compute `occurred_at`. Paths are split once per stream.
  */
-import { toIsoUtc } from '../../common/dates.js';
+import { toIsoUtc } from '../../common/time/index.js';
 import { parseHyrosTimestamp } from '../../hyros/timestamps.js';
 import type { JsonObject } from '../../protocol/messages.js';
 

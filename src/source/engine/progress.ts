@@ -6,7 +6,7 @@
  * an incoming cursor is re-read, the cursor stays where it was: a run failing there does not push
  * the next one further back.
  */
-import { toIsoUtc } from '../../common/dates.js';
+import { toIsoUtc } from '../../common/time/index.js';
 import type { JsonObject } from '../../protocol/messages.js';
 import type { ChangeCursorPlan } from './types.js';
 import type { Window } from './windows.js';

@@ -3,7 +3,7 @@
  * records, checkpoints with exact `recordCount`, per-stream request statistics and the summary.
  */
 import { setMaxListeners } from 'node:events';
-import { DAY_MS, toIsoUtc } from '../../common/dates.js';
+import { DAY_MS, toIsoUtc } from '../../common/time/index.js';
 import { ConnectorError, errorMessage, type FailureType } from '../../common/errors.js';
 import type { RequestObserver } from '../../hyros/client.js';
 import type { Logger } from '../../protocol/logger.js';

@@ -5,7 +5,7 @@
  * active (`subscriptionStates`) — at the cost of those records' pages only.
  */
 import type { ResolvedConfig } from '../config.js';
-import { DAY_MS, toIsoUtc } from '../../common/dates.js';
+import { DAY_MS, toIsoUtc } from '../../common/time/index.js';
 import type { ChangeCursorPlan } from '../engine/types.js';
 import type { Window } from '../engine/windows.js';
 import type { QueryParams } from '../../hyros/client.js';

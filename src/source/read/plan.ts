@@ -4,7 +4,7 @@
  * one window's pages.
  */
 import type { ResolvedConfig } from '../config.js';
-import { DAY_MS } from '../../common/dates.js';
+import { DAY_MS, toIsoUtc } from '../../common/time/index.js';
 import { HyrosApiError, type HyrosClient, type RequestContext } from '../../hyros/client.js';
 import { paginate } from '../../hyros/paginate.js';
 import { cursorFromState, type ConfiguredStream, type StreamStates } from '../../protocol/inputs.js';
@@ -13,7 +13,6 @@ import { RecordNormalizer } from '../engine/normalize.js';
 import type { EngineStream, PartitionPlan } from '../engine/types.js';
 import { HOUR_MS, inWindow, planWindows, type Window } from '../engine/windows.js';
 import { parseHyrosTimestamp } from '../../hyros/timestamps.js';
-import { toIsoUtc } from '../../common/dates.js';
 import { STREAMS, streamTimestampPaths, type StreamDefinition } from '../streams/definitions.js';
 import type { JsonObject } from '../../protocol/messages.js';
 import { changePass, type ChangeQuery } from './changes.js';

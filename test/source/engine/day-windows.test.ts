@@ -1,6 +1,6 @@
 /** One window per account-local day, across daylight-saving changes. */
 import { describe, expect, it } from 'vitest';
-import { DayClock, parseTimezone } from '../../../src/common/days.js';
+import { DayClock, parseTimezone } from '../../../src/common/time/index.js';
 import { planDayWindows } from '../../../src/source/engine/day-windows.js';
 
 const at = (iso: string): number => Date.parse(iso);

@@ -1,6 +1,6 @@
 /** Date-window planning: contiguous, whole-second windows that cover the range exactly once. */
 import { describe, expect, it } from 'vitest';
-import { DAY_MS } from '../../../src/common/dates.js';
+import { DAY_MS } from '../../../src/common/time/index.js';
 import { HOUR_MS, inWindow, planWindows, type Window } from '../../../src/source/engine/windows.js';
 
 const T0 = Date.UTC(2026, 0, 1);

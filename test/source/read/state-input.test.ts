@@ -85,6 +85,16 @@ describe('broken --state files', () => {
     ['invalid JSON', '[{"type": "STREAM",', /not valid JSON/],
     ['a cursor that is not a date', [{ type: 'STREAM', stream: { stream_descriptor: { name: 'leads' }, stream_state: { occurred_at: 'yesterday' } } }], /"yesterday".*not an ISO-8601/],
     ['a numeric cursor', { leads: { occurred_at: 1767225600000 } }, /not an ISO-8601/],
+    [
+      'a cursor with an impossible day',
+      { leads: { occurred_at: '2026-02-29T00:00:00Z' } },
+      /stream leads has occurred_at "2026-02-29T00:00:00Z", which is not a real date-time \(day 29 does not exist in February 2026, which has 28 days\)\. Fix or remove/,
+    ],
+    [
+      'a cursor with an offset past 18:00',
+      { leads: { occurred_at: '2026-01-02T00:00:00+99:00' } },
+      /stream leads has occurred_at "2026-01-02T00:00:00\+99:00", which is not a real date-time \(offset \+99:00 is outside -18:00…\+18:00\)\. Fix or remove/,
+    ],
     ['a STREAM state without a descriptor name', [{ type: 'STREAM', stream: { stream_state: leadsState } }], /stream_descriptor\.name/],
     ['a string', '"leads"', /expected a JSON array or object/],
   ];

@@ -2,7 +2,7 @@
  * What every report of a run shares per account: the day clock (user-info timezone), the ids of a
  * level's platform, and the id locks. Each is fetched once per account per run.
  */
-import { DayClock, parseTimezone } from '../../../common/days.js';
+import { DayClock, readTimezone, TimeProblem } from '../../../common/time/index.js';
 import type { RequestContext } from '../../../hyros/client.js';
 import { paginate } from '../../../hyros/paginate.js';
 import { fetchUserInfo } from '../accounts.js';
@@ -38,12 +38,16 @@ export function accountClock(context: PlanContext, accountId: string | undefined
   if (!clock) {
     const requestContext: RequestContext = accountId === undefined ? {} : { accountId };
     clock = fetchUserInfo(context.client, requestContext).then(({ timezone }) => {
-      const offsetAt = parseTimezone(timezone);
-      if (offsetAt) return new DayClock(offsetAt);
-      context.logger.warn(
-        `Attribution reports: user-info of ${accountLabel(accountId)} gives ${timezone === undefined ? 'no timezone' : `the timezone ${JSON.stringify(timezone)}, which is not an offset, UTC or a known IANA zone`}; using UTC days for its reports.`,
-      );
-      return new DayClock(() => 0);
+      const zone = readTimezone(timezone);
+      if (!(zone instanceof TimeProblem)) return new DayClock(zone);
+      const given =
+        timezone === undefined
+          ? 'no timezone'
+          : zone.component === 'offset'
+            ? `the timezone ${JSON.stringify(timezone)}, whose ${zone.reason}`
+            : `the timezone ${JSON.stringify(timezone)}, which is not an offset, UTC or a known IANA zone`;
+      context.logger.warn(`Attribution reports: user-info of ${accountLabel(accountId)} gives ${given}; using UTC days for its reports.`);
+      return DayClock.UTC;
     });
     cache.set(key, clock);
   }

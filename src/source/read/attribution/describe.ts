@@ -3,7 +3,7 @@
  * column per requested field), its catalog entry, and one /attribution row turned into a record.
  */
 import type { AttributionReportConfig } from '../../config.js';
-import { toIsoUtc } from '../../../common/dates.js';
+import { toIsoUtc } from '../../../common/time/index.js';
 import type { AirbyteStream, JsonObject } from '../../../protocol/messages.js';
 import { ATTRIBUTION_COUNT_METRICS, ATTRIBUTION_TEXT_FIELDS } from '../../streams/attribution-catalog.js';
 import { ACCOUNT_ID_SCHEMA, OCCURRED_AT_SCHEMA } from '../../streams/definitions.js';

@@ -12,8 +12,7 @@
  * still working on, so a batch holds a lock on its ids (per account) while its request is in flight.
  */
 import type { AttributionReportConfig, ResolvedConfig } from '../../config.js';
-import { DAY_MS } from '../../../common/dates.js';
-import type { DayClock } from '../../../common/days.js';
+import { DAY_MS, type DayClock } from '../../../common/time/index.js';
 import { planDayWindows } from '../../engine/day-windows.js';
 import type { EngineStream, PartitionPlan } from '../../engine/types.js';
 import { HyrosApiError, type RequestContext } from '../../../hyros/client.js';

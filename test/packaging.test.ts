@@ -1,6 +1,6 @@
 /**
  * Packaging consistency without Docker: package.json, the two Airbyte metadata files (metadata.yaml,
- * spec/destination-metadata.yaml) and the Dockerfile's two targets agree (the same facts CAT checks on
+ * integration_tests/destination-hyros/metadata.yaml) and the Dockerfile's two targets agree (the same facts CAT checks on
  * a built image: labels and AIRBYTE_ENTRYPOINT).
  */
 import { readFileSync } from 'node:fs';

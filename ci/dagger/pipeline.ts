@@ -36,7 +36,7 @@ const NODE_IMAGE = process.env.NODE_IMAGE ?? 'node:22-bookworm-slim';
 const OUT_TARBALL = process.env.OUT_TARBALL ?? './out/source-hyros.tar';
 const OUT_DESTINATION_TARBALL = process.env.OUT_DESTINATION_TARBALL ?? './out/destination-hyros.tar';
 /** The destination's acceptance files: configured catalog and messages written in step 5. */
-const DESTINATION_CAT = 'integration_tests/destination_cat';
+const DESTINATION_CAT = 'integration_tests/destination-hyros';
 /** Host paths never sent to the engine (the Dockerfile's .dockerignore applies to dockerBuild as well). */
 const EXCLUDE = ['node_modules/', 'dist/', 'out/', '.git/', 'secrets/', 'coverage/', '**/*.log', '.env'];
 /** Streams read in the pipeline (full refresh). */

@@ -5,7 +5,7 @@
  * process on 127.0.0.1 (containers use --network host). What the destination wrote is then read back
  * through the source image, as a user chaining the two connectors would see it.
  *
- * The input is the destination's acceptance files (integration_tests/destination_cat/): six streams,
+ * The input is the destination's acceptance files (integration_tests/destination-hyros/): six streams,
  * orders with a refund of one of them, STREAM states.
  */
 import { readFileSync, rmSync } from 'node:fs';
@@ -32,7 +32,7 @@ import {
 type Json = Record<string, any>;
 
 const metadata = readMetadata(root, DESTINATION_METADATA_FILE);
-const CAT = join(root, 'integration_tests/destination_cat');
+const CAT = join(root, 'integration_tests/destination-hyros');
 const sampleMessages = readFileSync(join(CAT, 'sample_messages.jsonl'), 'utf8');
 const input: Json[] = sampleMessages.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Json);
 const inputStates = input.filter((m) => m.type === 'STATE').map((m) => m.state as Json);

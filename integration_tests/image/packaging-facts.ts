@@ -1,7 +1,7 @@
 /**
  * Packaging facts shared by test/packaging.test.ts (no Docker) and integration_tests/image/image.test.ts
  * (built images): a tiny reader for the Airbyte metadata files (metadata.yaml for the source,
- * spec/destination-metadata.yaml for the destination) and a reader for the Dockerfile's stages: ARG
+ * integration_tests/destination-hyros/metadata.yaml for the destination) and a reader for the Dockerfile's stages: ARG
  * defaults, ENTRYPOINT, ENV, LABEL and USER of each build target. No YAML dependency: the metadata files
  * only use block mappings, block sequences of scalars and plain/quoted scalars, which is all this
  * reader supports.
@@ -128,7 +128,7 @@ export interface Metadata {
 /** The source's metadata file (Airbyte's place: the connector's root folder). */
 export const SOURCE_METADATA_FILE = 'metadata.yaml';
 /** The destination's metadata file, next to its spec (the root folder is the source's). */
-export const DESTINATION_METADATA_FILE = 'spec/destination-metadata.yaml';
+export const DESTINATION_METADATA_FILE = 'integration_tests/destination-hyros/metadata.yaml';
 
 /** The Dockerfile target that builds each connector's image (the source's is also the default, last stage). */
 export const DOCKER_TARGETS = { source: 'source-hyros', destination: 'destination-hyros' } as const;

@@ -50,6 +50,9 @@ describe('spec (CAT TestSpec)', () => {
 });
 
 // Keys of CAT's config models (connector_acceptance_test/config.py; every model is extra=forbid).
+// The file must also pass the CDK's standard tests (airbyte_cdk.test.models.scenario), which reject
+// the CAT keys they no longer read: STANDARD_TESTS_REJECT (checked by integration_tests/airbyte/).
+const STANDARD_TESTS_REJECT = ['expect_records', 'exact_order', 'ignored_fields', 'fail_on_extra_columns', 'timeout_seconds', 'file_types', 'validate_stream_statuses', 'validate_primary_keys_data_type', 'validate_data_points', 'auth_default_method'];
 const ROOT_KEYS = ['connector_image', 'base_path', 'test_strictness_level', 'custom_environment_variables', 'acceptance_tests'];
 const SECTION_KEYS = ['tests', 'bypass_reason'];
 const TEST_KEYS: Record<string, string[]> = {
@@ -80,8 +83,8 @@ const unknownKeys = (value: YamlValue | undefined, allowed: string[], what: stri
     .filter((key) => !allowed.includes(key))
     .map((key) => `${what}.${key}`);
 
-describe('integration_tests/acceptance-test-config.yml', () => {
-  const config = asMap(parseSimpleYaml(readFileSync(join(ROOT, 'integration_tests/acceptance-test-config.yml'), 'utf8')), 'root');
+describe('acceptance-test-config.yml (at the connector root, beside metadata.yaml)', () => {
+  const config = asMap(parseSimpleYaml(readFileSync(join(ROOT, 'acceptance-test-config.yml'), 'utf8')), 'root');
   const sections = asMap(config.acceptance_tests, 'acceptance_tests');
   const testsOf = (section: string): Array<Record<string, YamlValue>> => {
     const tests = asMap(sections[section], section).tests;
@@ -89,7 +92,7 @@ describe('integration_tests/acceptance-test-config.yml', () => {
     return tests.map((t, i) => asMap(t, `${section}.tests[${i}]`));
   };
 
-  it('uses only keys CAT knows (unknown keys fail CAT before any test runs)', () => {
+  it('uses only keys CAT knows (unknown keys fail CAT before any test runs) and none the standard tests reject', () => {
     const problems = unknownKeys(config, ROOT_KEYS, 'root');
     for (const [section, value] of Object.entries(sections)) {
       if (!TEST_KEYS[section]) {
@@ -99,6 +102,7 @@ describe('integration_tests/acceptance-test-config.yml', () => {
       problems.push(...unknownKeys(value, SECTION_KEYS, section));
       testsOf(section).forEach((test, i) => {
         problems.push(...unknownKeys(test, TEST_KEYS[section] as string[], `${section}.tests[${i}]`));
+        if (section !== 'incremental') problems.push(...Object.keys(test).filter((key) => STANDARD_TESTS_REJECT.includes(key)).map((key) => `${section}.tests[${i}].${key} (standard tests)`));
         if (test.expect_records !== undefined) problems.push(...unknownKeys(test.expect_records, EXPECT_RECORDS_KEYS, `${section}.tests[${i}].expect_records`));
         if (test.future_state !== undefined) problems.push(...unknownKeys(test.future_state, FUTURE_STATE_KEYS, `${section}.tests[${i}].future_state`));
       });
@@ -107,23 +111,24 @@ describe('integration_tests/acceptance-test-config.yml', () => {
     expect(config.connector_image).toBe('airbyte/source-hyros:dev');
   });
 
-  it('meets high strictness: all six suites, expect_records, no basic_read catalog, future state for every incremental stream', () => {
+  it('meets high strictness: all six suites, no basic_read catalog, schema validation on, future state for every incremental stream', () => {
     expect(config.test_strictness_level).toBe('high');
     expect(Object.keys(sections).sort()).toEqual(['basic_read', 'connection', 'discovery', 'full_refresh', 'incremental', 'spec']);
     const basicRead = testsOf('basic_read')[0] as Record<string, YamlValue>;
     expect(basicRead.configured_catalog_path).toBeUndefined();
     expect(basicRead.validate_schema).not.toBe(false);
-    expect(asMap(basicRead.expect_records, 'expect_records').path).toBe('integration_tests/expected_records.jsonl');
+    // expected_records.jsonl is checked by basic-read.test.ts: the standard tests reject expect_records.
+    expect(basicRead.expect_records).toBeUndefined();
     const futureState = asMap((testsOf('incremental')[0] as Record<string, YamlValue>).future_state, 'future_state');
     const abnormal = repoJson<Json[]>(String(futureState.future_state_path));
     expect(abnormal.map((s) => s.stream.stream_descriptor.name).sort()).toEqual([...INCREMENTAL_STREAMS].sort());
     expect(testsOf('connection').map((t) => [t.config_path, t.status])).toEqual([
       ['secrets/config.json', 'succeed'],
-      ['integration_tests/invalid_config.json', 'failed'],
+      ['secrets/invalid_config.json', 'failed'],
     ]);
   });
 
-  it('names files that exist (secrets/config.json is the git-ignored copy of sample_config.json)', () => {
+  it('names files that exist (secrets/config.json and secrets/invalid_config.json: git-ignored copies of sample_config.json and invalid_config.json)', () => {
     const paths: string[] = [];
     for (const section of Object.keys(sections)) {
       for (const test of testsOf(section)) {

@@ -1,5 +1,5 @@
 /**
- * The destination's acceptance files (integration_tests/destination_cat/) proven valid: the built CLI
+ * The destination's acceptance files (integration_tests/destination-hyros/) proven valid: the built CLI
  * runs with them against the sandbox — the suites of their acceptance-test-config.yml the way CAT runs
  * them (spec, connection), a dry run and a real write of sample_messages.jsonl on stdin.
  */
@@ -14,7 +14,7 @@ import { startSandbox, type Sandbox } from '../sandbox/server.js';
 type Json = Record<string, any>;
 
 const ROOT = repoRoot();
-const DIR = 'integration_tests/destination_cat';
+const DIR = 'integration_tests/destination-hyros';
 const file = (name: string): string => readFileSync(join(ROOT, DIR, name), 'utf8');
 const json = (name: string): Json => JSON.parse(file(name)) as Json;
 
@@ -91,9 +91,12 @@ describe('the sample files', () => {
 
 describe('acceptance-test-config.yml, run the way CAT runs it', () => {
   const config = parseSimpleYaml(file('acceptance-test-config.yml')) as Json;
-  /** CAT's secrets/ configs are the sample config (README: cp sample_config.json secrets/…). */
-  const resolveConfig = (path: string): string =>
-    path.startsWith('secrets/') ? configFile('sample_config.json') : configFile(path.slice(DIR.length + 1));
+  /** Paths are relative to this folder; secrets/config.json and secrets/invalid_config.json are the
+   * sample and invalid configs aimed at the sandbox (what integration_tests/airbyte/ writes there). */
+  const resolveConfig = (path: string): string => {
+    const name = path.replace(/^secrets\//, '');
+    return configFile(name === 'config.json' ? 'sample_config.json' : name);
+  };
 
   it('names the destination image of its metadata', () => {
     expect(config.connector_image).toBe(`${readMetadata(ROOT, DESTINATION_METADATA_FILE).data.dockerRepository}:dev`);
@@ -104,7 +107,7 @@ describe('acceptance-test-config.yml, run the way CAT runs it', () => {
     expect(tests.length).toBeGreaterThan(0);
     const r = await destination(['spec']);
     expect(r.code, explain(r)).toBe(0);
-    for (const t of tests) expect(ofType(r.messages, 'SPEC')[0]?.spec).toEqual(JSON.parse(readFileSync(join(ROOT, t.spec_path), 'utf8')));
+    for (const t of tests) expect(ofType(r.messages, 'SPEC')[0]?.spec).toEqual(JSON.parse(readFileSync(join(ROOT, DIR, t.spec_path), 'utf8')));
   });
 
   it('connection: each config gets the status the file expects', async () => {

@@ -19,6 +19,18 @@ function isObject(value: unknown): value is JsonObject {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
+/**
+ * The mode a stream is read in: the one asked for when the stream supports it. A stream without a
+ * cursor asked for `incremental` is read in full, as Airbyte's Python CDK reads it: PyAirbyte asks
+ * for `incremental` on every stream it selects (Airbyte's platform asks only for supported modes).
+ * Anything else the stream does not support (or no mode at all) is refused.
+ */
+function readMode(asked: unknown, supported: readonly SyncMode[]): SyncMode | undefined {
+  if (asked !== 'full_refresh' && asked !== 'incremental') return undefined;
+  if (supported.includes(asked)) return asked;
+  return asked === 'incremental' && supported.includes('full_refresh') ? 'full_refresh' : undefined;
+}
+
 export function parseCatalog(raw: unknown, path: string, known: ReadonlyMap<string, CatalogStreamInfo>): ConfiguredStream[] {
   if (!isObject(raw) || !Array.isArray(raw.streams)) {
     throw configError(`The catalog file ${path} is not a configured catalog: expected {"streams": [{"stream": {...}, "sync_mode": ..., "destination_sync_mode": ...}]}. Build it from the discover output.`);
@@ -33,13 +45,14 @@ export function parseCatalog(raw: unknown, path: string, known: ReadonlyMap<stri
     if (!info) {
       throw configError(`The catalog file ${path} names the stream ${JSON.stringify(name)}, which this connector does not have (it has: ${[...known.keys()].join(', ')}). Run discover and rebuild the catalog.`);
     }
-    const syncMode = (entry as JsonObject).sync_mode ?? 'full_refresh';
-    if (typeof syncMode !== 'string' || !info.supportedSyncModes.includes(syncMode as SyncMode)) {
-      throw configError(`The catalog file ${path}: stream ${name} has sync_mode ${JSON.stringify(syncMode)}; it supports ${info.supportedSyncModes.join(' and ')}.`);
+    const asked = (entry as JsonObject).sync_mode ?? 'full_refresh';
+    const syncMode = readMode(asked, info.supportedSyncModes);
+    if (syncMode === undefined) {
+      throw configError(`The catalog file ${path}: stream ${name} has sync_mode ${JSON.stringify(asked)}; it supports ${info.supportedSyncModes.join(' and ')}.`);
     }
     if (seen.has(name)) throw configError(`The catalog file ${path} lists the stream ${name} twice.`);
     seen.add(name);
-    return { name, syncMode: syncMode as SyncMode };
+    return { name, syncMode };
   });
 }
 

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../integration_tests/sandbox/server.js';
-import { ofType, runCli } from '../helpers/cli.js';
+import { ofType, recordsOf, runCli, statesOf } from '../helpers/cli.js';
 import { catalogFor, TempFiles } from '../helpers/files.js';
 
 const KEY = 'sandbox-key-CLI-7f3e9a';
@@ -168,11 +168,19 @@ describe('read input errors', () => {
     expect(traces[0]?.trace.error.message).toContain('names the stream "__AIRBYTE__stream_that_does_not_exist", which this connector does not have');
   });
 
-  it('rejects a sync mode the stream does not support', async () => {
-    const catalog = files.write('bad-mode.json', { streams: [{ stream: { name: 'tags' }, sync_mode: 'incremental', destination_sync_mode: 'append' }] });
+  it('rejects a sync mode that is not one', async () => {
+    const catalog = files.write('bad-mode.json', { streams: [{ stream: { name: 'tags' }, sync_mode: 'sometimes', destination_sync_mode: 'append' }] });
     const result = await runCli(['read', '--config', config(), '--catalog', catalog]);
     expect(result.code).toBe(1);
-    expect(ofType(result.messages, 'TRACE', 'ERROR')[0]?.trace.error.message).toContain('stream tags has sync_mode "incremental"; it supports full_refresh');
+    expect(ofType(result.messages, 'TRACE', 'ERROR')[0]?.trace.error.message).toContain('stream tags has sync_mode "sometimes"; it supports full_refresh');
+  });
+
+  it('reads a stream without a cursor asked for incrementally in full, as the Python CDK does (PyAirbyte asks every stream for incremental)', async () => {
+    const catalog = files.write('incremental-tags.json', { streams: [{ stream: { name: 'tags' }, sync_mode: 'incremental', destination_sync_mode: 'overwrite' }] });
+    const result = await runCli(['read', '--config', config(), '--catalog', catalog]);
+    expect(result.code).toBe(0);
+    expect(recordsOf(result.messages, 'tags')).toHaveLength(10);
+    expect(statesOf(result.messages, 'tags').map((m) => m.stream.stream_state)).toEqual([{ __ab_no_cursor_state_message: true }]);
   });
 
   it('fails at once with a config_error naming api_key when the key has a control character', async () => {

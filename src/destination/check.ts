@@ -5,7 +5,9 @@
  * without refunding, so its role is reported on first use. With `streams` set every configured
  * object must be writable; without it, the key must be able to write at least one object.
  */
-import { HyrosApiError, type HyrosClient, type RequestContext } from '../hyros/client.js';
+import type { HyrosClient } from '../hyros/client.js';
+import { HyrosApiError } from '../hyros/errors.js';
+import type { RequestContext } from '../hyros/request.js';
 import { explainCheckFailure, openCheck } from '../hyros/check.js';
 import { connectionStatusMessage } from '../protocol/messages.js';
 import type { MessageWriter } from '../protocol/writer.js';

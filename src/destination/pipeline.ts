@@ -12,7 +12,8 @@
  */
 import { setMaxListeners } from 'node:events';
 import { sleep } from '../hyros/backoff.js';
-import type { HyrosClient, WriteOutcome } from '../hyros/client.js';
+import type { HyrosClient } from '../hyros/client.js';
+import type { WriteOutcome } from '../hyros/request.js';
 import { ConnectorError, configError } from '../common/errors.js';
 import type { Logger } from '../protocol/logger.js';
 import { streamId, type StreamBinding } from './catalog.js';

@@ -5,7 +5,7 @@
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
-import type { RequestObserver } from '../hyros/client.js';
+import type { RequestObserver } from '../hyros/request.js';
 import type { Logger } from '../protocol/logger.js';
 import { configError } from '../common/errors.js';
 import { maskEmailsIn } from './values.js';

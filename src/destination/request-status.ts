@@ -7,7 +7,9 @@
  * from the first answer.
  */
 import { sleep } from '../hyros/backoff.js';
-import { HyrosApiError, type HyrosClient, type RequestContext } from '../hyros/client.js';
+import type { HyrosClient } from '../hyros/client.js';
+import { HyrosApiError } from '../hyros/errors.js';
+import type { RequestContext } from '../hyros/request.js';
 
 export type RequestStatus = { status: 'PROCESSED' } | { status: 'FAILED'; reason: string } | { status: 'PENDING' };
 

@@ -6,7 +6,7 @@
 import { setMaxListeners } from 'node:events';
 import type { ConnectionSettings } from '../common/config.js';
 import { ConnectorError, errorMessage } from '../common/errors.js';
-import { HyrosApiError } from './client.js';
+import { HyrosApiError } from './errors.js';
 import { createHyrosClient, type ClientHandle } from './create.js';
 import { registerSecret } from '../common/redact.js';
 import { connectionStatusMessage } from '../protocol/messages.js';

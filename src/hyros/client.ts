@@ -1,72 +1,18 @@
 /**
- * The one HTTP layer for Hyros. Every request goes: limiter → fetch (undici dispatcher: keep-alive,
- * timeouts, HTTPS_PROXY/NO_PROXY) → bounded body read → classify (one table) → retry / wait / fail.
- *
- * Requests use the global `fetch` with an undici dispatcher: nock can intercept it in unit tests,
- * so tests exercise this exact code path. Redirects are never followed automatically (fetch would
- * carry the API-Key header to any host); a same-host redirect is followed by hand, any other is an
- * error naming the host.
+ * The one HTTP layer for Hyros. Every request goes: limiter → one exchange (transport.ts: fetch,
+ * bounded body, classify by one table) → retry / wait / fail, as the classification says.
  */
 import type { Dispatcher } from 'undici';
-import { ConnectorError } from '../common/errors.js';
 import { backoffDelayMs, parseResetWaitMs, parseRetryAfterMs, sleep } from './backoff.js';
-import { classifyResponse, classifyTransportError, type Classification } from './classify.js';
-import { reportingWriteTime } from './dispatcher.js';
 import type { BodyGate } from './body-gate.js';
+import { HyrosApiError, PaginationResetError } from './errors.js';
 import type { RateLimiter } from './limiter.js';
-
-export type QueryParams = ReadonlyArray<readonly [string, string]>;
-
-export type WriteMethod = 'POST' | 'PUT' | 'DELETE';
-
-interface HttpRequest {
-  method: 'GET' | WriteMethod;
-  path: string;
-  params: QueryParams;
-  body?: unknown;
-  write?: boolean;
-}
-
-/**
- * How one write ended, as far as the HTTP layer can tell. `settledAtMs` is when the answer came
- * (or was lost): the request reached Hyros, if at all, before then, so waits measured from it are
- * safe whatever the network delay was.
- */
-export type WriteOutcome =
-  | { kind: 'accepted'; body: unknown; requestId: string | undefined; sentAtMs: number; settledAtMs: number }
-  | { kind: 'rejected'; message: string; status: number }
-  | { kind: 'ambiguous'; reason: string; sentAtMs: number; settledAtMs: number };
+import type { HttpRequest, QueryParams, RequestContext, WriteMethod, WriteOutcome } from './request.js';
+import { Transport, type Answer } from './transport.js';
 
 function requestIdOf(body: unknown): string | undefined {
   const id = (body as { request_id?: unknown } | null | undefined)?.request_id;
   return typeof id === 'string' && id !== '' ? id : undefined;
-}
-
-export interface RetryEvent {
-  endpoint: string;
-  attempt: number;
-  maxRetries: number;
-  delayMs: number;
-  reason: string;
-}
-export interface RateLimitEvent {
-  endpoint: string;
-  waitMs: number;
-  resumeAtMs: number;
-  totalWaitedMs: number;
-}
-/** Per-caller hooks: the engine uses them for stream statuses, logs and the sync summary. */
-export interface RequestObserver {
-  onRequest?(): void;
-  onRetry?(event: RetryEvent): void;
-  onRateLimited?(event: RateLimitEvent): void;
-}
-
-export interface RequestContext {
-  observer?: RequestObserver;
-  /** Agency access: run the request against this connected client account. */
-  accountId?: string;
-  signal?: AbortSignal;
 }
 
 export interface ClientOptions {
@@ -89,32 +35,9 @@ export interface ClientOptions {
   bodyGate?: BodyGate;
 }
 
-/** Thrown when the server invalidated the page cursor; the caller restarts its window. */
-export class PaginationResetError extends Error {
-  constructor(readonly endpoint: string, reason: string) {
-    super(`${endpoint}: the page cursor was rejected (${reason})`);
-    this.name = 'PaginationResetError';
-  }
-}
-
-export class HyrosApiError extends ConnectorError {
-  constructor(
-    message: string,
-    failureType: ConnectorError['failureType'],
-    readonly status: number | undefined,
-    readonly endpoint: string,
-    /** Hyros said the key itself is not valid: no request with it can succeed. */
-    readonly keyRejected = false,
-  ) {
-    super(message, failureType, { internalMessage: `${endpoint}${status === undefined ? '' : ` → HTTP ${status}`}` });
-    this.name = 'HyrosApiError';
-  }
-}
-
-const MAX_REDIRECTS = 5;
-
 export class HyrosClient {
   private readonly options: Required<Omit<ClientOptions, 'dispatcher' | 'bodyGate'>> & { dispatcher: Dispatcher | undefined; bodyGate: BodyGate | undefined };
+  private readonly transport: Transport;
 
   constructor(options: ClientOptions) {
     this.options = {
@@ -127,6 +50,7 @@ export class HyrosClient {
       dispatcher: options.dispatcher,
       bodyGate: options.bodyGate,
     };
+    this.transport = new Transport(this.options);
   }
 
   get limiter(): RateLimiter {
@@ -164,12 +88,12 @@ export class HyrosClient {
         sentAtMs = atMs;
         limiter.written(grantedAtMs, atMs);
       };
-      let answer: Awaited<ReturnType<HyrosClient['attempt']>>;
+      let answer: Answer;
       try {
         // A caller that gave up (a failed run, check's deadline) sends nothing more.
         if (context.signal?.aborted) throw context.signal.reason;
         context.observer?.onRequest?.();
-        answer = await this.attempt(request, context, endpoint, onWritten);
+        answer = await this.transport.send(request, context, endpoint, onWritten);
       } finally {
         // Answered, failed or never sent: a forming wave no longer waits for it.
         limiter.finished(grantedAtMs);
@@ -232,117 +156,4 @@ export class HyrosClient {
       }
     }
   }
-
-  /** One HTTP exchange, following same-host redirects; never throws for HTTP or transport trouble. */
-  private async attempt(
-    request: HttpRequest,
-    context: RequestContext,
-    endpoint: string,
-    onWritten: (atMs: number) => void,
-  ): Promise<{ classification: Classification; headers?: Headers }> {
-    const write = request.write === true;
-    // Only the first write counts: a same-host redirect is a follow-up of the request already counted.
-    let written = false;
-    const dispatcher =
-      this.options.dispatcher &&
-      reportingWriteTime(this.options.dispatcher, (atMs) => {
-        if (written) return;
-        written = true;
-        onWritten(atMs);
-      });
-    let url = new URL(request.path, this.options.baseUrl);
-    for (const [name, value] of request.params) url.searchParams.append(name, value);
-    const controller = new AbortController();
-    const armTimeout = () => setTimeout(() => controller.abort(new Error(`timed out after ${this.options.timeoutMs} ms`)), this.options.timeoutMs);
-    let timer = armTimeout();
-    let releaseBody: (() => void) | undefined;
-    const onOuterAbort = () => controller.abort(context.signal?.reason);
-    context.signal?.addEventListener('abort', onOuterAbort, { once: true });
-    try {
-      for (let redirects = 0; ; redirects++) {
-        // `dispatcher` is undici's extension of fetch's init (its types differ from the DOM lib's).
-        const init: Record<string, unknown> = {
-          method: request.method,
-          headers: this.headers(context.accountId, request.body !== undefined),
-          redirect: 'manual',
-          signal: controller.signal,
-        };
-        if (request.body !== undefined) init.body = JSON.stringify(request.body);
-        if (dispatcher) init.dispatcher = dispatcher;
-        const response = await fetch(url, init as RequestInit);
-        if (response.status >= 300 && response.status < 400 && response.headers.has('location')) {
-          await response.body?.cancel();
-          const target = new URL(response.headers.get('location') as string, url);
-          if (target.host !== this.options.baseUrl.host || redirects >= MAX_REDIRECTS) {
-            const message =
-              target.host !== this.options.baseUrl.host
-                ? `Hyros redirected ${endpoint} to another host (${target.host}); the API key is only ever sent to ${this.options.baseUrl.host}. Check base_url.`
-                : `${endpoint} redirected more than ${MAX_REDIRECTS} times.`;
-            return { classification: { action: 'fail', failureType: 'config_error', message, status: response.status } };
-          }
-          url = target;
-          continue;
-        }
-        if (this.options.bodyGate) {
-          // Time spent waiting for our turn is not the server's: the timeout restarts after it.
-          clearTimeout(timer);
-          releaseBody = await this.options.bodyGate.enter();
-          timer = armTimeout();
-        }
-        const bodyText = await readBounded(response, this.options.maxBodyBytes, endpoint);
-        const classification = classifyResponse({
-          status: response.status,
-          contentType: response.headers.get('content-type') ?? '',
-          bodyText,
-          endpoint,
-          hadPageId: request.params.some(([name]) => name === 'pageId'),
-          write,
-        });
-        return { classification, headers: response.headers };
-      }
-    } catch (error) {
-      if (error instanceof HyrosApiError) return { classification: { action: 'fail', failureType: error.failureType, message: error.message } };
-      if (context.signal?.aborted) throw context.signal.reason;
-      const classification = classifyTransportError(controller.signal.aborted ? controller.signal.reason : error, write);
-      // Lower layers may echo the request (headers included) in their error text: keep the key out.
-      if ((classification.action === 'retry' || classification.action === 'ambiguous') && this.options.apiKey) classification.reason = classification.reason.split(this.options.apiKey).join('**********');
-      return { classification };
-    } finally {
-      clearTimeout(timer);
-      releaseBody?.();
-      context.signal?.removeEventListener('abort', onOuterAbort);
-    }
-  }
-
-  private headers(accountId: string | undefined, hasBody: boolean): Record<string, string> {
-    const headers: Record<string, string> = {
-      'API-Key': this.options.apiKey,
-      Accept: 'application/json',
-      'User-Agent': this.options.userAgent,
-    };
-    if (hasBody) headers['Content-Type'] = 'application/json';
-    if (accountId !== undefined) headers['Accessible-Account-Id'] = accountId;
-    return headers;
-  }
-}
-
-/** Reads the body as text, refusing anything larger than `maxBytes` (an error, not an OOM). */
-async function readBounded(response: Response, maxBytes: number, endpoint: string): Promise<string> {
-  const declared = Number(response.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    await response.body?.cancel();
-    throw new HyrosApiError(`${endpoint} answered with a ${declared}-byte body, over the ${maxBytes}-byte limit.`, 'system_error', response.status, endpoint);
-  }
-  if (!response.body) return '';
-  // Collect the raw chunks and decode once: one flat string for JSON.parse, no rope of pieces.
-  const chunks: Uint8Array[] = [];
-  let bytes = 0;
-  for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
-    bytes += chunk.byteLength;
-    if (bytes > maxBytes) {
-      throw new HyrosApiError(`${endpoint} answered with a body over the ${maxBytes}-byte limit.`, 'system_error', response.status, endpoint);
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks, bytes).toString('utf8');
 }

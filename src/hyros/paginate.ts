@@ -5,7 +5,8 @@
  * rather than an infinite loop.
  */
 import { ConnectorError } from '../common/errors.js';
-import type { HyrosClient, QueryParams, RequestContext } from './client.js';
+import type { HyrosClient } from './client.js';
+import type { QueryParams, RequestContext } from './request.js';
 
 export interface Page {
   records: Array<Record<string, unknown>>;

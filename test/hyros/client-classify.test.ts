@@ -5,7 +5,7 @@
 import { Readable } from 'node:stream';
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { HyrosApiError, PaginationResetError } from '../../src/hyros/client.js';
+import { HyrosApiError, PaginationResetError } from '../../src/hyros/errors.js';
 import { API_KEY, BASE_PATH, ORIGIN, RecordingObserver, expectNoKey, makeClient, rejectionOf, until } from './support.js';
 
 const json = { 'Content-Type': 'application/json' };

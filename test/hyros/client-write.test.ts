@@ -5,7 +5,7 @@
  */
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
-import { HyrosApiError } from '../../src/hyros/client.js';
+import { HyrosApiError } from '../../src/hyros/errors.js';
 import { API_KEY, BASE_PATH, ORIGIN, RecordingObserver, expectNoKey, makeClient, rejectionOf, useStrictNock } from './support.js';
 
 const json = { 'Content-Type': 'application/json' };

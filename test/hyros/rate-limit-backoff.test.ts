@@ -5,7 +5,7 @@
 import nock from 'nock';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { backoffDelayMs, parseResetWaitMs, parseRetryAfterMs } from '../../src/hyros/backoff.js';
-import { HyrosApiError } from '../../src/hyros/client.js';
+import { HyrosApiError } from '../../src/hyros/errors.js';
 import { RateLimiter } from '../../src/hyros/limiter.js';
 import { BASE_PATH, ORIGIN, RecordingObserver, expectNoKey, makeClient, rejectionOf, until, useFakeClockAndStrictNock } from './support.js';
 

@@ -1,7 +1,8 @@
 /** Shared pieces of the Hyros HTTP-layer unit tests: a client with short delays and a key-leak check. */
 import nock from 'nock';
 import { afterEach, beforeAll, beforeEach, expect, vi } from 'vitest';
-import { HyrosClient, type ClientOptions, type RateLimitEvent, type RequestObserver, type RetryEvent } from '../../src/hyros/client.js';
+import { HyrosClient, type ClientOptions } from '../../src/hyros/client.js';
+import type { RateLimitEvent, RequestObserver, RetryEvent } from '../../src/hyros/request.js';
 import { RateLimiter } from '../../src/hyros/limiter.js';
 import { redact, registerSecret } from '../../src/common/redact.js';
 

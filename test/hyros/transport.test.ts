@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HyrosApiError } from '../../src/hyros/client.js';
+import { HyrosApiError } from '../../src/hyros/errors.js';
 import { createDispatcher } from '../../src/hyros/dispatcher.js';
 import { API_KEY, RecordingObserver, expectNoKey, makeClient, rejectionOf } from './support.js';
 

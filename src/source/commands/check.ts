@@ -5,7 +5,8 @@
  * the whole check is bounded in time.
  */
 import { loadConfig, type ResolvedConfig } from '../config.js';
-import { HyrosApiError, type HyrosClient } from '../../hyros/client.js';
+import type { HyrosClient } from '../../hyros/client.js';
+import { HyrosApiError } from '../../hyros/errors.js';
 import { explainCheckFailure, openCheck } from '../../hyros/check.js';
 import type { Logger } from '../../protocol/logger.js';
 import { connectionStatusMessage } from '../../protocol/messages.js';

@@ -6,7 +6,7 @@
  * finds no window left splits the busiest one (src/source/engine/split.ts), or waits for the next page
  * or completion to make one splittable.
  */
-import { HyrosApiError, PaginationResetError } from '../../hyros/client.js';
+import { HyrosApiError, PaginationResetError } from '../../hyros/errors.js';
 import type { Logger } from '../../protocol/logger.js';
 import type { MessageWriter } from '../../protocol/writer.js';
 import { StreamRun, type SplitCandidate, type WindowTask } from './stream-run.js';

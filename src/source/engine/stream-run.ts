@@ -5,7 +5,7 @@
 import { setMaxListeners } from 'node:events';
 import { DAY_MS, toIsoUtc } from '../../common/time/index.js';
 import { ConnectorError, errorMessage, type FailureType } from '../../common/errors.js';
-import type { RequestObserver } from '../../hyros/client.js';
+import type { RequestObserver } from '../../hyros/request.js';
 import type { Logger } from '../../protocol/logger.js';
 import { errorTraceMessage, rateLimitedStatusMessage, stateMessage, streamStatusMessage, type JsonObject } from '../../protocol/messages.js';
 import type { MessageWriter } from '../../protocol/writer.js';

@@ -1,5 +1,5 @@
 /** What the engine needs to read one stream; built by src/source/read/plan.ts from the stream declarations. */
-import type { RequestObserver } from '../../hyros/client.js';
+import type { RequestObserver } from '../../hyros/request.js';
 import type { JsonObject, SyncMode } from '../../protocol/messages.js';
 import type { Window } from './windows.js';
 

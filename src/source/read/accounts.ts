@@ -1,7 +1,8 @@
 /** Agency mode: which accounts a run reads (undefined = the key's own account). */
 import type { ResolvedConfig } from '../config.js';
 import { configError } from '../../common/errors.js';
-import type { HyrosClient, RequestContext } from '../../hyros/client.js';
+import type { HyrosClient } from '../../hyros/client.js';
+import type { RequestContext } from '../../hyros/request.js';
 
 export interface UserInfo {
   timezone: string | undefined;

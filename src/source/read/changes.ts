@@ -8,7 +8,7 @@ import type { ResolvedConfig } from '../config.js';
 import { DAY_MS, toIsoUtc } from '../../common/time/index.js';
 import type { ChangeCursorPlan } from '../engine/types.js';
 import type { Window } from '../engine/windows.js';
-import type { QueryParams } from '../../hyros/client.js';
+import type { QueryParams } from '../../hyros/request.js';
 import { parseHyrosTimestamp } from '../../hyros/timestamps.js';
 import type { JsonObject } from '../../protocol/messages.js';
 import type { ChangeTracking } from '../streams/definitions.js';

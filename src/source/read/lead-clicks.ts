@@ -4,7 +4,9 @@
  * `leadId` and answer 400 to `leadIds`. Which one this API is gets detected once per run, by the
  * first request, while the other callers wait for the answer.
  */
-import { HyrosApiError, type HyrosClient, type RequestContext } from '../../hyros/client.js';
+import type { HyrosClient } from '../../hyros/client.js';
+import { HyrosApiError } from '../../hyros/errors.js';
+import type { RequestContext } from '../../hyros/request.js';
 import { paginate } from '../../hyros/paginate.js';
 import type { Logger } from '../../protocol/logger.js';
 import type { JsonObject } from '../../protocol/messages.js';

@@ -5,7 +5,9 @@
  */
 import type { ResolvedConfig } from '../config.js';
 import { DAY_MS, toIsoUtc } from '../../common/time/index.js';
-import { HyrosApiError, type HyrosClient, type RequestContext } from '../../hyros/client.js';
+import type { HyrosClient } from '../../hyros/client.js';
+import { HyrosApiError } from '../../hyros/errors.js';
+import type { RequestContext } from '../../hyros/request.js';
 import { paginate } from '../../hyros/paginate.js';
 import { cursorFromState, type ConfiguredStream, type StreamStates } from '../../protocol/inputs.js';
 import type { Logger } from '../../protocol/logger.js';

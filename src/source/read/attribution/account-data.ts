@@ -3,7 +3,7 @@
  * level's platform, and the id locks. Each is fetched once per account per run.
  */
 import { DayClock, readTimezone, TimeProblem } from '../../../common/time/index.js';
-import type { RequestContext } from '../../../hyros/client.js';
+import type { RequestContext } from '../../../hyros/request.js';
 import { paginate } from '../../../hyros/paginate.js';
 import { fetchUserInfo } from '../accounts.js';
 import type { PlanContext } from '../plan.js';

@@ -1,0 +1,145 @@
+/**
+ * One HTTP exchange with Hyros: global `fetch` over an undici dispatcher (keep-alive, timeouts,
+ * HTTPS_PROXY/NO_PROXY), a bounded body read, then the classification (one table). Retries and
+ * waits are the client's (client.ts); nothing here throws for HTTP or transport trouble.
+ *
+ * `fetch` rather than undici.request: nock intercepts it in unit tests, so tests exercise this exact
+ * code path. Redirects are never followed automatically (fetch would carry the API-Key header to
+ * any host); a same-host redirect is followed by hand, any other is an error naming the host.
+ */
+import type { Dispatcher } from 'undici';
+import type { BodyGate } from './body-gate.js';
+import { classifyResponse, classifyTransportError, type Classification } from './classify.js';
+import { reportingWriteTime } from './dispatcher.js';
+import { HyrosApiError } from './errors.js';
+import type { HttpRequest, RequestContext } from './request.js';
+
+const MAX_REDIRECTS = 5;
+
+export interface TransportOptions {
+  baseUrl: URL;
+  apiKey: string;
+  userAgent: string;
+  timeoutMs: number;
+  maxBodyBytes: number;
+  dispatcher: Dispatcher | undefined;
+  /** Bounds the bodies read at once (a read's memory); none: every body is read as it comes. */
+  bodyGate: BodyGate | undefined;
+}
+
+export interface Answer {
+  classification: Classification;
+  headers?: Headers;
+}
+
+export class Transport {
+  constructor(private readonly options: TransportOptions) {}
+
+  /** One HTTP exchange, following same-host redirects; never throws for HTTP or transport trouble. */
+  async send(request: HttpRequest, context: RequestContext, endpoint: string, onWritten: (atMs: number) => void): Promise<Answer> {
+    const write = request.write === true;
+    // Only the first write counts: a same-host redirect is a follow-up of the request already counted.
+    let written = false;
+    const dispatcher =
+      this.options.dispatcher &&
+      reportingWriteTime(this.options.dispatcher, (atMs) => {
+        if (written) return;
+        written = true;
+        onWritten(atMs);
+      });
+    let url = new URL(request.path, this.options.baseUrl);
+    for (const [name, value] of request.params) url.searchParams.append(name, value);
+    const controller = new AbortController();
+    const armTimeout = () => setTimeout(() => controller.abort(new Error(`timed out after ${this.options.timeoutMs} ms`)), this.options.timeoutMs);
+    let timer = armTimeout();
+    let releaseBody: (() => void) | undefined;
+    const onOuterAbort = () => controller.abort(context.signal?.reason);
+    context.signal?.addEventListener('abort', onOuterAbort, { once: true });
+    try {
+      for (let redirects = 0; ; redirects++) {
+        // `dispatcher` is undici's extension of fetch's init (its types differ from the DOM lib's).
+        const init: Record<string, unknown> = {
+          method: request.method,
+          headers: this.headers(context.accountId, request.body !== undefined),
+          redirect: 'manual',
+          signal: controller.signal,
+        };
+        if (request.body !== undefined) init.body = JSON.stringify(request.body);
+        if (dispatcher) init.dispatcher = dispatcher;
+        const response = await fetch(url, init as RequestInit);
+        if (response.status >= 300 && response.status < 400 && response.headers.has('location')) {
+          await response.body?.cancel();
+          const target = new URL(response.headers.get('location') as string, url);
+          if (target.host !== this.options.baseUrl.host || redirects >= MAX_REDIRECTS) {
+            const message =
+              target.host !== this.options.baseUrl.host
+                ? `Hyros redirected ${endpoint} to another host (${target.host}); the API key is only ever sent to ${this.options.baseUrl.host}. Check base_url.`
+                : `${endpoint} redirected more than ${MAX_REDIRECTS} times.`;
+            return { classification: { action: 'fail', failureType: 'config_error', message, status: response.status } };
+          }
+          url = target;
+          continue;
+        }
+        if (this.options.bodyGate) {
+          // Time spent waiting for our turn is not the server's: the timeout restarts after it.
+          clearTimeout(timer);
+          releaseBody = await this.options.bodyGate.enter();
+          timer = armTimeout();
+        }
+        const bodyText = await readBounded(response, this.options.maxBodyBytes, endpoint);
+        const classification = classifyResponse({
+          status: response.status,
+          contentType: response.headers.get('content-type') ?? '',
+          bodyText,
+          endpoint,
+          hadPageId: request.params.some(([name]) => name === 'pageId'),
+          write,
+        });
+        return { classification, headers: response.headers };
+      }
+    } catch (error) {
+      if (error instanceof HyrosApiError) return { classification: { action: 'fail', failureType: error.failureType, message: error.message } };
+      if (context.signal?.aborted) throw context.signal.reason;
+      const classification = classifyTransportError(controller.signal.aborted ? controller.signal.reason : error, write);
+      // Lower layers may echo the request (headers included) in their error text: keep the key out.
+      if ((classification.action === 'retry' || classification.action === 'ambiguous') && this.options.apiKey) classification.reason = classification.reason.split(this.options.apiKey).join('**********');
+      return { classification };
+    } finally {
+      clearTimeout(timer);
+      releaseBody?.();
+      context.signal?.removeEventListener('abort', onOuterAbort);
+    }
+  }
+
+  private headers(accountId: string | undefined, hasBody: boolean): Record<string, string> {
+    const headers: Record<string, string> = {
+      'API-Key': this.options.apiKey,
+      Accept: 'application/json',
+      'User-Agent': this.options.userAgent,
+    };
+    if (hasBody) headers['Content-Type'] = 'application/json';
+    if (accountId !== undefined) headers['Accessible-Account-Id'] = accountId;
+    return headers;
+  }
+}
+
+/** Reads the body as text, refusing anything larger than `maxBytes` (an error, not an OOM). */
+async function readBounded(response: Response, maxBytes: number, endpoint: string): Promise<string> {
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await response.body?.cancel();
+    throw new HyrosApiError(`${endpoint} answered with a ${declared}-byte body, over the ${maxBytes}-byte limit.`, 'system_error', response.status, endpoint);
+  }
+  if (!response.body) return '';
+  // Collect the raw chunks and decode once: one flat string for JSON.parse, no rope of pieces.
+  const chunks: Uint8Array[] = [];
+  let bytes = 0;
+  for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+    bytes += chunk.byteLength;
+    if (bytes > maxBytes) {
+      throw new HyrosApiError(`${endpoint} answered with a body over the ${maxBytes}-byte limit.`, 'system_error', response.status, endpoint);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, bytes).toString('utf8');
+}

@@ -11,7 +11,7 @@ import type { SourceStream } from './read/source-stream.js';
 import { STREAMS, streamJsonSchema, type StreamDefinition } from './streams/definitions.js';
 
 export function describeStream(
-  definition: Pick<StreamDefinition, 'name' | 'properties' | 'cursorSource' | 'primaryKey'>,
+  definition: Pick<StreamDefinition, 'name' | 'properties' | 'cursorSource' | 'primaryKey' | 'keyCopy'>,
   agency: boolean,
 ): AirbyteStream {
   const primaryKey = agency ? [['account_id'], ...definition.primaryKey] : definition.primaryKey;

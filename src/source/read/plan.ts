@@ -15,7 +15,7 @@ import { RecordNormalizer } from '../engine/normalize.js';
 import type { EngineStream, PartitionPlan } from '../engine/types.js';
 import { HOUR_MS, inWindow, planWindows, type Window } from '../engine/windows.js';
 import { parseHyrosTimestamp } from '../../hyros/timestamps.js';
-import { STREAMS, streamTimestampPaths, type StreamDefinition } from '../streams/definitions.js';
+import { copyKey, STREAMS, streamTimestampPaths, type StreamDefinition } from '../streams/definitions.js';
 import type { JsonObject } from '../../protocol/messages.js';
 import { changePass, type ChangeQuery } from './changes.js';
 import { LeadClicksReader } from './lead-clicks.js';
@@ -152,7 +152,10 @@ export function buildListStream(definition: StreamDefinition, configured: Config
         throw error;
       }
     },
-    normalize: (record) => normalizer.normalize(record),
+    normalize: (record) => {
+      copyKey(definition, record);
+      return normalizer.normalize(record);
+    },
     explainFailure: (error) => explainHyrosFailure(definition, error),
   };
 

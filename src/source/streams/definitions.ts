@@ -14,6 +14,12 @@ export interface StreamDefinition {
   primaryKey: string[][];
   /** Field whose time becomes `occurred_at`; set for incremental (date-windowed) streams. */
   cursorSource?: string;
+  /**
+   * A nested natural key copied to a top-level field of each record, which is then the primary key:
+   * Airbyte's destinations and PyAirbyte refuse nested primary keys ("Nested primary keys are not
+   * supported", PyAirbyte 0.71), so `ads` is keyed by `ad_source_id` = `adSource.adSourceId`.
+   */
+  keyCopy?: { field: string; from: readonly string[] };
   /** Record properties as Hyros sends them (occurred_at / account_id are added by the engine). */
   properties: Record<string, JsonObject>;
   /** The key role Hyros needs for this endpoint (named in 403 messages). */
@@ -75,7 +81,7 @@ export const STREAMS: readonly StreamDefinition[] = [
   // One record per click of the leads a run reads (new and changed): `occurred_at` is the click's date.
   { name: 'lead_clicks', path: 'leads/clicks', primaryKey: [['id']], cursorSource: 'date', properties: schemas.clickProperties, role: 'Get Lead Clicks', parent: 'leads' },
   { name: 'sources', path: 'sources', primaryKey: [['tag']], properties: schemas.sourceProperties, role: 'Get Sources' },
-  { name: 'ads', path: 'ads', primaryKey: [['adSource', 'adSourceId']], properties: schemas.adProperties, role: 'Get Ads' },
+  { name: 'ads', path: 'ads', primaryKey: [['ad_source_id']], keyCopy: { field: 'ad_source_id', from: ['adSource', 'adSourceId'] }, properties: schemas.adProperties, role: 'Get Ads' },
   { name: 'ad_accounts', path: 'ad-accounts', primaryKey: [['id']], properties: schemas.adAccountProperties, role: 'Get Ad Accounts', since: 'v1.39' },
   { name: 'products', path: 'products', primaryKey: [['id']], properties: schemas.productProperties, role: 'Get Products', since: 'v1.39' },
   { name: 'stages', path: 'stages', primaryKey: [['name']], properties: schemas.stageProperties, role: 'Get Stages' },
@@ -86,8 +92,9 @@ export const OCCURRED_AT_SCHEMA: JsonObject = { type: 'string', format: 'date-ti
 export const ACCOUNT_ID_SCHEMA: JsonObject = { type: 'string' };
 
 /** The JSON schema a stream's records validate against (what `discover` shows). */
-export function streamJsonSchema(definition: Pick<StreamDefinition, 'properties' | 'cursorSource'>, agency: boolean): JsonObject {
+export function streamJsonSchema(definition: Pick<StreamDefinition, 'properties' | 'cursorSource' | 'keyCopy'>, agency: boolean): JsonObject {
   const properties: Record<string, JsonObject> = { ...definition.properties };
+  if (definition.keyCopy) properties[definition.keyCopy.field] = { type: 'string' };
   if (definition.cursorSource) properties.occurred_at = OCCURRED_AT_SCHEMA;
   if (agency) properties.account_id = ACCOUNT_ID_SCHEMA;
   return recordSchema(properties);
@@ -96,4 +103,13 @@ export function streamJsonSchema(definition: Pick<StreamDefinition, 'properties'
 /** Dot paths of a stream's timestamp fields (declared once, by `format: date-time` in its schema). */
 export function streamTimestampPaths(definition: Pick<StreamDefinition, 'properties'>): string[] {
   return timestampPaths({ properties: definition.properties });
+}
+
+/** Copies a stream's nested natural key to its top-level key field (see `keyCopy`), in place. */
+export function copyKey(definition: Pick<StreamDefinition, 'keyCopy'>, record: JsonObject): void {
+  const copy = definition.keyCopy;
+  if (!copy) return;
+  let value: unknown = record;
+  for (const part of copy.from) value = value !== null && typeof value === 'object' ? (value as JsonObject)[part] : undefined;
+  if (value !== undefined && value !== null) record[copy.field] = typeof value === 'string' ? value : String(value);
 }

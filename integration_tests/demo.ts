@@ -12,7 +12,7 @@ import { startSandbox } from './sandbox/server.js';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const outDir = join(root, 'out', 'demo');
-const cli = join(root, 'dist', 'src', 'main.js');
+const cli = join(root, 'dist', 'src', 'source', 'main.js');
 const destinationCli = join(root, 'dist', 'src', 'destination', 'main.js');
 
 mkdirSync(outDir, { recursive: true });

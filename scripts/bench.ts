@@ -22,7 +22,7 @@ import { startSandbox, type Sandbox } from '../integration_tests/sandbox/server.
 import { benchChangePasses } from './bench-changes.js';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const cli = join(root, 'dist', 'src', 'main.js');
+const cli = join(root, 'dist', 'src', 'source', 'main.js');
 const bareLoop = join(root, 'dist', 'scripts', 'bare-loop.js');
 const work = mkdtempSync(join(tmpdir(), 'source-hyros-bench-'));
 const RANGE = { start_date: '2026-01-01', end_date: '2026-03-01' };

@@ -148,15 +148,21 @@ describe('destination-hyros write against the sandbox', () => {
     expect(JSON.stringify(sales[0])).toContain('99');
   });
 
-  it('refuses overwrite and truncating refreshes before sending anything', async () => {
+  it('refuses overwrite before sending anything', async () => {
     sandbox = await startSandbox();
     const result = await runWrite(sandbox, streamInput('orders', [orderRow(0)], 1), { catalog: catalog(['orders'], 'overwrite') });
     expect(result.code).not.toBe(0);
     expect(traceErrors(result)[0]).toMatchObject({ failure_type: 'config_error', message: expect.stringContaining('overwrite is not supported: Hyros data cannot be bulk-deleted') });
-    const refresh = { streams: [{ ...(catalog(['orders']) as { streams: Record<string, unknown>[] }).streams[0], generation_id: 3, minimum_generation_id: 3 }] };
-    const refreshed = await runWrite(sandbox, streamInput('orders', [orderRow(0)], 1), { catalog: refresh });
-    expect(traceErrors(refreshed)[0]?.message).toContain('minimum_generation_id 3');
     expect(sandbox.stats().requests).toBe(0);
+  });
+
+  it('a truncating refresh (minimum_generation_id > 0, what PyAirbyte sends every destination) writes by natural key and says earlier records stay', async () => {
+    sandbox = await startSandbox();
+    const refresh = { streams: [{ ...(catalog(['orders']) as { streams: Record<string, unknown>[] }).streams[0], generation_id: 1, minimum_generation_id: 1 }] };
+    const refreshed = await runWrite(sandbox, streamInput('orders', [orderRow(0)], 1), { catalog: refresh });
+    expect(refreshed.code).toBe(0);
+    expect(logs(refreshed, 'WARN').some((m) => m.includes('generations before 1') && m.includes('cannot be bulk-deleted'))).toBe(true);
+    expect(sandbox.writes().map((w) => w.key)).toEqual(['S-1000']);
   });
 
   it('a stream that maps to no object is a config_error naming it before any request', async () => {

@@ -14,6 +14,13 @@ export interface StreamBinding {
   namespace: string | undefined;
   object: ObjectDef;
   renames: Readonly<Record<string, string>> | undefined;
+  /**
+   * The catalog's `minimum_generation_id` when above 0: a refresh that would remove the records of
+   * earlier generations. Hyros data cannot be bulk-deleted, so they stay, and this write updates
+   * them by their natural key; the write says so in a WARN. Airbyte does not ask it of this
+   * destination (its metadata says supportsRefreshes: false); PyAirbyte asks it of every one.
+   */
+  keepsGenerationsBefore?: number;
 }
 
 export const SUPPORTED_SYNC_MODES = ['append', 'append_dedup'] as const;
@@ -46,14 +53,12 @@ export function bindCatalog(raw: unknown, path: string, config: ResolvedDestinat
     const label = namespace ? `${namespace}.${name}` : name;
     const mode = entry.destination_sync_mode ?? 'append';
     if (mode === 'overwrite') {
-      throw configError(`Stream ${label}: destination_sync_mode overwrite is not supported: Hyros data cannot be bulk-deleted. Use append or append_dedup (both update Hyros by the natural key).`);
+      throw configError(`Stream ${label}: destination_sync_mode overwrite is not supported: Hyros data cannot be bulk-deleted. Use append or append_dedup (both update Hyros by the natural key; with PyAirbyte, destination.write(…, write_strategy="append") or "merge").`);
     }
     if (!(SUPPORTED_SYNC_MODES as readonly unknown[]).includes(mode)) {
       throw configError(`Stream ${label}: destination_sync_mode ${JSON.stringify(mode)} is not supported; use append or append_dedup.`);
     }
-    if (typeof entry.minimum_generation_id === 'number' && entry.minimum_generation_id > 0) {
-      throw configError(`Stream ${label}: a refresh that removes records (minimum_generation_id ${entry.minimum_generation_id}) is not supported: Hyros data cannot be bulk-deleted. Use a refresh that retains records.`);
-    }
+    const minimumGeneration = typeof entry.minimum_generation_id === 'number' && entry.minimum_generation_id > 0 ? entry.minimum_generation_id : undefined;
     const mapping = config.streams?.find((m) => m.stream === name || m.stream === label);
     const declared = typeof entry.destination_object_name === 'string' ? entry.destination_object_name : undefined;
     let objectName: ObjectName | undefined = mapping?.object;
@@ -68,7 +73,10 @@ export function bindCatalog(raw: unknown, path: string, config: ResolvedDestinat
       unmatched.push(label);
       continue;
     }
-    bindings.set(streamId(name, namespace), { label, name, namespace, object: OBJECTS[objectName], renames: mapping?.fields });
+    bindings.set(streamId(name, namespace), {
+      label, name, namespace, object: OBJECTS[objectName], renames: mapping?.fields,
+      ...(minimumGeneration === undefined ? {} : { keepsGenerationsBefore: minimumGeneration }),
+    });
   }
   if (unmatched.length > 0) {
     throw configError(

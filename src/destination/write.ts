@@ -33,6 +33,13 @@ export async function runWrite(args: WriteArgs, writer: MessageWriter, logger: L
   registerSecret(config.api_key);
   const bindings = bindCatalog(await readJsonFile(args.catalog, 'catalog'), args.catalog, config);
   const dryRun = args.dryRun === true || config.dry_run;
+  for (const binding of bindings.values()) {
+    if (binding.keepsGenerationsBefore === undefined) continue;
+    logger.warn(
+      `Stream ${binding.label}: the catalog asks to remove the records of generations before ${binding.keepsGenerationsBefore} (minimum_generation_id), ` +
+        'but Hyros data cannot be bulk-deleted: records written earlier stay in Hyros, and this write updates them by their natural key.',
+    );
+  }
   const report = new OutcomeReport(logger, config.rejected_records_path);
   await report.open();
   const ledger = new StateLedger();

@@ -9,7 +9,6 @@ subscriptions), PyAirbyte passing back the state it kept in its cache.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -81,11 +80,13 @@ def _new_postgres_cache(name: str) -> ab.caches.PostgresCache:
     )
 
 
-def _default_duckdb_cache() -> ab.caches.DuckDBCache:
-    from airbyte.constants import DEFAULT_CACHE_ROOT
-
-    shutil.rmtree(DEFAULT_CACHE_ROOT / "default_cache", ignore_errors=True)
-    return ab.get_default_cache()
+def _duckdb_cache(kind: str, folder: Path) -> ab.caches.DuckDBCache:
+    """PyAirbyte's default cache for the bin (new in each test session: AIRBYTE_CACHE_ROOT is a fresh
+    temporary folder), a local DuckDB cache of its own for the image (one process keeps the default
+    cache's database open, so a second test cannot start it afresh)."""
+    if kind == "local":
+        return ab.get_default_cache()
+    return ab.new_local_cache(cache_name=f"source_hyros_{kind}", cache_dir=folder)
 
 
 class Run:
@@ -160,7 +161,7 @@ def _key(record: dict[str, Any], key: list[list[str]]) -> tuple:
 )
 def test_two_incremental_syncs(kind: str, cache_kind: str, sandbox: SandboxControl, tmp_path: Path,
                                monkeypatch: pytest.MonkeyPatch) -> None:
-    cache = _default_duckdb_cache() if cache_kind == "duckdb" else _new_postgres_cache(kind)
+    cache = _duckdb_cache(kind, tmp_path / "cache") if cache_kind == "duckdb" else _new_postgres_cache(kind)
     run = Run(kind, tmp_path / "run", sandbox.base_url, monkeypatch)
     keys = _primary_keys(run.source)
     assert sorted(keys) == sorted(STREAMS)

@@ -58,7 +58,7 @@ make_venv() { # DIR REQUIREMENTS
 
 mkdir -p "$VENV_DIR"
 make_venv "$VENV_DIR/harness" "$REQ_DIR/requirements.txt"
-"$VENV_DIR/harness/bin/python" -c 'import airbyte, airbyte_cdk.test.standard_tests, psycopg2, pytest' \
+"$VENV_DIR/harness/bin/python" -W ignore -c 'import airbyte, airbyte_cdk.test.standard_tests, psycopg2, pytest' \
   || die "the harness environment $VENV_DIR/harness is broken; delete it and run again"
 make_venv "$VENV_DIR/source-file" "$REQ_DIR/requirements-source-file.txt"
 [ -x "$VENV_DIR/source-file/bin/source-file" ] || die "$VENV_DIR/source-file/bin/source-file is missing"

@@ -9,12 +9,16 @@
  * starts at `safetyMs`; every 429 widens it (the network bunches arrivals more than we assumed) and
  * it decays back over `MARGIN_HALF_LIFE_MS` once 429s stop.
  *
- * A read's request chains leave in waves (`waves`), which lets a smaller margin hold.
+ * A read's request chains leave in waves (`waves`), which lets a smaller margin hold for the
+ * requests that did leave in one; one that left alone keeps the lone margin (src/hyros/second-window.ts),
+ * and the minute window keeps at least MINUTE_SAFETY_MS.
  *
  * The server's view wins when it is stricter: if `X-RateLimit-Remaining` says fewer requests are
  * left than we think (another tool shares the key), we count phantom requests, and a remaining of 0
  * pauses everything until `X-RateLimit-Reset`. A 429 pauses everything until its wait is over.
  */
+
+import { leftInWave, secondWindowExpiries } from './second-window.js';
 
 /** See LimiterOptions.waves. */
 export interface WaveOptions {
@@ -34,6 +38,11 @@ export interface LimiterOptions {
   safetyMs?: number;
   /** The floor of the minute window's margin (default MINUTE_SAFETY_MS). */
   minuteSafetyMs?: number;
+  /**
+   * With `waves`: the floor of the second window's margin for a request that did not leave in a
+   * wave (src/hyros/second-window.ts). Default DEFAULT_SAFETY_MS, or `safetyMs` when that is given.
+   */
+  loneSafetyMs?: number;
   /**
    * Grant in waves (default: off, every request goes as soon as a slot is free). When the window
    * is the bottleneck (the `requesters` that take turns could fill every free slot) and fewer of
@@ -74,6 +83,7 @@ export class RateLimiter {
   private readonly perMinute: number;
   private readonly safetyMs: number;
   private readonly minuteSafetyMs: number;
+  private readonly loneSafetyMs: number;
   /** The margin as widened by the last 429 (≥ safetyMs), and when. */
   private widenedMs: number;
   private widenedAtMs = 0;
@@ -95,6 +105,7 @@ export class RateLimiter {
     this.perMinute = options.perMinute;
     this.safetyMs = options.safetyMs ?? (options.waves ? DEFAULT_WAVE_SAFETY_MS : DEFAULT_SAFETY_MS);
     this.minuteSafetyMs = options.minuteSafetyMs ?? MINUTE_SAFETY_MS;
+    this.loneSafetyMs = options.loneSafetyMs ?? (options.safetyMs ?? DEFAULT_SAFETY_MS);
     this.widenedMs = this.safetyMs;
     this.waves = options.waves;
   }
@@ -210,13 +221,11 @@ export class RateLimiter {
     this.prune(nowMs);
     let wait = Math.max(0, this.pausedUntil - nowMs);
     const margin = this.marginMs(nowMs);
-    const secondWindow = SECOND + margin;
     const minuteWindow = MINUTE + this.minuteMarginMs(margin);
     const n = this.sent.length;
-    if (n >= this.perSecond) {
-      const oldestInSecond = this.sent[n - this.perSecond] as number;
-      wait = Math.max(wait, oldestInSecond + secondWindow - nowMs);
-    }
+    // The second frees a slot when enough of the sends holding one have expired.
+    const expiries = this.secondExpiries(nowMs, margin);
+    if (expiries.length >= this.perSecond) wait = Math.max(wait, (expiries[expiries.length - this.perSecond] as number) - nowMs);
     if (n >= this.perMinute) {
       const oldestInMinute = this.sent[n - this.perMinute] as number;
       wait = Math.max(wait, oldestInMinute + minuteWindow - nowMs);
@@ -259,7 +268,20 @@ export class RateLimiter {
   /** How many requests could go at `nowMs` without exceeding either window. */
   private freeSlots(nowMs: number): number {
     const margin = this.marginMs(nowMs);
-    return Math.max(0, this.remainingAfter(nowMs - SECOND - margin, nowMs - MINUTE - this.minuteMarginMs(margin)));
+    const inSecond = this.secondExpiries(nowMs, margin).length;
+    return Math.max(0, Math.min(this.perSecond - inSecond, this.remainingAfter(Number.POSITIVE_INFINITY, nowMs - MINUTE - this.minuteMarginMs(margin))));
+  }
+
+  /**
+   * When the sends holding a slot of the second window free it, ascending. With waves, a send that
+   * did not leave in a wave (of at least 2/3 of the requesters) keeps at least the lone margin.
+   */
+  private secondExpiries(nowMs: number, marginMs: number): number[] {
+    const waves = this.waves;
+    if (!waves) return secondWindowExpiries(this.sent, nowMs, () => marginMs, marginMs);
+    const minWave = Math.max(2, Math.ceil((waves.requesters * 2) / 3));
+    const lone = Math.max(marginMs, this.loneSafetyMs);
+    return secondWindowExpiries(this.sent, nowMs, (i) => (leftInWave(this.sent, i, minWave) ? marginMs : lone), lone);
   }
 
   private repump(): void {

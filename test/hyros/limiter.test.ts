@@ -1,7 +1,8 @@
 /** RateLimiter: sliding per-second and per-minute windows, FIFO, server feedback, pauses. Fake timers. */
 import nock from 'nock';
 import { describe, expect, it, vi } from 'vitest';
-import { MINUTE_SAFETY_MS, RateLimiter } from '../../src/hyros/limiter.js';
+import { DEFAULT_SAFETY_MS, DEFAULT_WAVE_SAFETY_MS, MINUTE_SAFETY_MS, RateLimiter } from '../../src/hyros/limiter.js';
+import { WAVE_SPAN_MS } from '../../src/hyros/second-window.js';
 import { BASE_PATH, ORIGIN, RecordingObserver, makeClient, until, useFakeClockAndStrictNock } from './support.js';
 
 const T0 = Date.parse('2026-03-01T12:00:00.000Z');
@@ -352,6 +353,33 @@ describe('RateLimiter waves: requests leave together when the window is the bott
     void limiter.acquire().then((at) => grants.push(at - T0)); // b, 10 ms later: a is due at 600 ms
     await vi.advanceTimersByTimeAsync(0);
     expect(grants).toEqual([310]);
+  });
+
+  it('reuses the slot of a request that left in a wave after the wave margin, of one that left alone after the lone margin', async () => {
+    // requesters 3: a wave is at least 2 requests written within WAVE_SPAN_MS.
+    const limiter = () => new RateLimiter({ perSecond: 2, perMinute: 1000, waves: { requesters: 3, holdMs: 150 } });
+    const together = limiter();
+    const first = await grants(together, 3, 2_000);
+    expect(first.map((g) => g.at)).toEqual([0, 0, 1_000 + DEFAULT_WAVE_SAFETY_MS]);
+
+    const alone = limiter();
+    const start = Date.now() - T0;
+    void alone.acquire();
+    await vi.advanceTimersByTimeAsync(500);
+    void alone.acquire();
+    const third = await grants(alone, 1, 2_000);
+    // The slot of the request sent alone at `start` frees 1 s + the lone margin later.
+    expect(third.map((g) => g.at - start)).toEqual([1_000 + DEFAULT_SAFETY_MS]);
+  });
+
+  it('counts requests written a few ms apart as one wave (sockets are written one after another)', async () => {
+    const limiter = new RateLimiter({ perSecond: 2, perMinute: 1000, waves: { requesters: 3, holdMs: 150 } });
+    const a = await limiter.acquire();
+    const b = await limiter.acquire();
+    limiter.written(a, T0 + 3);
+    limiter.written(b, T0 + 3 + WAVE_SPAN_MS);
+    const next = await grants(limiter, 1, 2_000);
+    expect(next.map((g) => g.at)).toEqual([3 + 1_000 + DEFAULT_WAVE_SAFETY_MS]);
   });
 
   it('uses the wave margin by default (60 ms instead of 100 ms)', () => {

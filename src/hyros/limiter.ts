@@ -18,7 +18,7 @@
  * pauses everything until `X-RateLimit-Reset`. A 429 pauses everything until its wait is over.
  */
 
-import { leftInWave, secondWindowExpiries } from './second-window.js';
+import { groupMarginMs, groupSize, secondWindowExpiries } from './second-window.js';
 
 /** See LimiterOptions.waves. */
 export interface WaveOptions {
@@ -274,14 +274,14 @@ export class RateLimiter {
 
   /**
    * When the sends holding a slot of the second window free it, ascending. With waves, a send that
-   * did not leave in a wave (of at least 2/3 of the requesters) keeps at least the lone margin.
+   * left in a smaller group than a full wave keeps a wider margin, up to the lone one (second-window.ts).
    */
   private secondExpiries(nowMs: number, marginMs: number): number[] {
     const waves = this.waves;
     if (!waves) return secondWindowExpiries(this.sent, nowMs, () => marginMs, marginMs);
-    const minWave = Math.max(2, Math.ceil((waves.requesters * 2) / 3));
     const lone = Math.max(marginMs, this.loneSafetyMs);
-    return secondWindowExpiries(this.sent, nowMs, (i) => (leftInWave(this.sent, i, minWave) ? marginMs : lone), lone);
+    const marginOf = (i: number) => Math.max(marginMs, groupMarginMs(groupSize(this.sent, i, waves.requesters), waves.requesters, this.safetyMs, lone));
+    return secondWindowExpiries(this.sent, nowMs, marginOf, lone);
   }
 
   private repump(): void {

@@ -356,8 +356,8 @@ describe('RateLimiter waves: requests leave together when the window is the bott
   });
 
   it('reuses the slot of a request that left in a wave after the wave margin, of one that left alone after the lone margin', async () => {
-    // requesters 3: a wave is at least 2 requests written within WAVE_SPAN_MS.
-    const limiter = () => new RateLimiter({ perSecond: 2, perMinute: 1000, waves: { requesters: 3, holdMs: 150 } });
+    // requesters 2: a full wave is 2 requests written within WAVE_SPAN_MS.
+    const limiter = () => new RateLimiter({ perSecond: 2, perMinute: 1000, waves: { requesters: 2, holdMs: 150 } });
     const together = limiter();
     const first = await grants(together, 3, 2_000);
     expect(first.map((g) => g.at)).toEqual([0, 0, 1_000 + DEFAULT_WAVE_SAFETY_MS]);
@@ -373,7 +373,7 @@ describe('RateLimiter waves: requests leave together when the window is the bott
   });
 
   it('counts requests written a few ms apart as one wave (sockets are written one after another)', async () => {
-    const limiter = new RateLimiter({ perSecond: 2, perMinute: 1000, waves: { requesters: 3, holdMs: 150 } });
+    const limiter = new RateLimiter({ perSecond: 2, perMinute: 1000, waves: { requesters: 2, holdMs: 150 } });
     const a = await limiter.acquire();
     const b = await limiter.acquire();
     limiter.written(a, T0 + 3);

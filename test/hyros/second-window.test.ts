@@ -1,6 +1,6 @@
 /** The second window of a limiter whose requests leave in waves: who left in a wave, when slots free. */
 import { describe, expect, it } from 'vitest';
-import { leftInWave, secondWindowExpiries, WAVE_SPAN_MS } from '../../src/hyros/second-window.js';
+import { groupMarginMs, groupSize, leftInWave, secondWindowExpiries, SMALL_GROUP, WAVE_SPAN_MS } from '../../src/hyros/second-window.js';
 
 describe('leftInWave', () => {
   const sent = [0, 2, 5, 5 + WAVE_SPAN_MS, 400, 900, 901];
@@ -12,6 +12,23 @@ describe('leftInWave', () => {
     expect(leftInWave(sent, 4, 2)).toBe(false);
     expect([5, 6].map((i) => leftInWave(sent, i, 2))).toEqual([true, true]);
     expect(leftInWave(sent, 6, 3)).toBe(false);
+  });
+});
+
+describe('groupMarginMs', () => {
+  it('gives a full wave (4/5 of the chains) the wave margin, a group of SMALL_GROUP or more halfway, fewer the lone margin', () => {
+    expect(groupMarginMs(15, 15, 60, 100)).toBe(60);
+    expect(groupMarginMs(12, 15, 60, 100)).toBe(60);
+    expect(groupMarginMs(11, 15, 60, 100)).toBe(80);
+    expect(groupMarginMs(SMALL_GROUP, 15, 60, 100)).toBe(80);
+    expect(groupMarginMs(SMALL_GROUP - 1, 15, 60, 100)).toBe(100);
+    expect(groupMarginMs(1, 15, 60, 100)).toBe(100);
+  });
+
+  it('counts a group up to the cap', () => {
+    const sent = [0, 1, 2, 3, 4, 5];
+    expect(groupSize(sent, 2, 100)).toBe(6);
+    expect(groupSize(sent, 2, 4)).toBe(4);
   });
 });
 

@@ -44,20 +44,37 @@ export function runChild(launch: Launch, args: string[]): Promise<RunFigures> {
       }
     };
     const sampler = setInterval(sample, 50);
-    let tail = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      const text = tail + chunk;
-      let index = text.indexOf('\n');
+    // Counted on the raw bytes: the bench process also hosts the sandbox, and decoding and
+    // scanning a connector's output as text would stall its event loop (the rate-limit sections
+    // would then see arrivals bunched by the harness, not by the connector).
+    const RECORD_PREFIX = Buffer.from('{"type":"RECORD"');
+    let atLineStart = true;
+    let lineStart = Buffer.alloc(0);
+    let lastSampleMs = 0;
+    child.stdout.on('data', (chunk: Buffer) => {
       let from = 0;
-      while (index !== -1) {
+      for (;;) {
+        if (atLineStart || lineStart.length > 0) {
+          // The first bytes of a line may straddle chunks: keep them until the prefix is decided.
+          lineStart = Buffer.concat([lineStart, chunk.subarray(from, from + RECORD_PREFIX.length - lineStart.length)]);
+          atLineStart = false;
+          if (lineStart.length >= RECORD_PREFIX.length || chunk.indexOf(10, from) !== -1) {
+            if (lineStart.subarray(0, RECORD_PREFIX.length).equals(RECORD_PREFIX)) records++;
+            lineStart = Buffer.alloc(0);
+          }
+        }
+        const index = chunk.indexOf(10, from);
+        if (index === -1) break;
         lines++;
-        if (text.startsWith('{"type":"RECORD"', from)) records++;
         from = index + 1;
-        index = text.indexOf('\n', from);
+        atLineStart = true;
+        if (from >= chunk.length) break;
       }
-      tail = text.slice(from);
-      sample();
+      const now = Date.now();
+      if (now - lastSampleMs >= 10) {
+        lastSampleMs = now;
+        sample();
+      }
     });
     child.on('error', reject);
     child.on('close', (code) => {

@@ -499,7 +499,11 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    await sleep(leg('in'));
+    // The arrival is counted at its intended time: a pause of this process (a major GC of a large
+    // dataset) must not bunch arrivals that the network spread out.
+    const legIn = leg('in');
+    const arrivesAt = Date.now() + legIn;
+    await sleep(legIn);
     stats.requests++;
     const url = new URL(req.url ?? '/', 'http://sandbox.local');
     const path = url.pathname.replace(/\/+$/, '') || '/';
@@ -515,7 +519,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       return write(res, NOT_FOUND(), {}, null);
     }
     const body = writeRoute?.kind === 'create' ? await readBody(req) : '';
-    const rl = limiter.check();
+    const rl = limiter.check(arrivesAt);
     stats.maxPerSecond = limiter.maxPerSecond;
     stats.maxPerMinute = limiter.maxPerMinute;
     if (!rl.allowed) {

@@ -19,6 +19,13 @@ import type { Window } from './windows.js';
  */
 export const MIN_SPLIT_PAGES = 4;
 
+/**
+ * How much longer than the limit the busiest chain must promise to run before it is split: pages
+ * left are a guess from the density just read (launch days, empty weekends), so a split must
+ * promise a clear gain, not one within the guess's error.
+ */
+export const SPLIT_MARGIN = 1.5;
+
 /** What the key's rate limiter tells the engine (src/hyros/limiter.ts). */
 export interface RateView {
   /** Recent time from a request's grant to its answer; undefined before the first answer. */
@@ -30,16 +37,16 @@ export interface RateView {
 /**
  * Whether splitting the busiest chain can shorten the read. Every split costs about a page (the
  * busy chain's last page straddles the cut, the new chain ends on a partial one), so it is worth it
- * only when that chain, reading a page per round trip, would still be reading after the rate limit
- * has let every busy chain's remaining pages go: then the chain, not the limit, sets the end. (While
- * a full minute window holds every request back, no split is.) Without a measured round trip, any
- * busy window worth MIN_SPLIT_PAGES is split.
+ * only when that chain, reading a page per round trip, would still be reading well after
+ * (SPLIT_MARGIN) the rate limit has let every busy chain's remaining pages go: then the chain, not
+ * the limit, sets the end. While a full minute window holds every request back, no split is.
+ * Without a measured round trip, any busy window worth MIN_SPLIT_PAGES is split.
  */
 export function splitShortensRead(busiestPagesLeft: number, allPagesLeft: number, rate: RateView | undefined): boolean {
   if (busiestPagesLeft < MIN_SPLIT_PAGES) return false;
   const roundTripMs = rate?.roundTripMs();
   if (rate === undefined || roundTripMs === undefined) return true;
-  return rate.allowsWithin(Math.ceil(Math.max(allPagesLeft, busiestPagesLeft)), busiestPagesLeft * roundTripMs);
+  return rate.allowsWithin(Math.ceil(Math.max(allPagesLeft, busiestPagesLeft)), (busiestPagesLeft * roundTripMs) / SPLIT_MARGIN);
 }
 
 /**

@@ -1,6 +1,6 @@
 /** ChainScan: what a request chain's pages allow (split, stop early) — only for an order it has shown. */
 import { describe, expect, it } from 'vitest';
-import { ChainScan, MIN_SPLIT_PAGES, RECENT_RECORDS, splitShortensRead, type RateView } from '../../src/engine/split.js';
+import { ChainScan, MIN_SPLIT_PAGES, RECENT_RECORDS, SPLIT_MARGIN, splitShortensRead, type RateView } from '../../src/engine/split.js';
 import type { Window } from '../../src/engine/windows.js';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -75,6 +75,10 @@ describe('splitShortensRead', () => {
     expect(splitShortensRead(27, 100, rate(280, 30))).toBe(true);
     // 7 pages = 2.0 s against 3.3 s: the limit sets the end, a split would only cost a page.
     expect(splitShortensRead(7, 100, rate(280, 30))).toBe(false);
+    // 15 pages = 4.2 s: longer than 3.3 s, but not by SPLIT_MARGIN (the estimate is a guess).
+    expect(SPLIT_MARGIN).toBe(1.5);
+    expect(splitShortensRead(15, 100, rate(280, 30))).toBe(false);
+    expect(splitShortensRead(20, 100, rate(280, 30))).toBe(true);
   });
 
   it('splits any window worth MIN_SPLIT_PAGES before a round trip was measured, and none below it', () => {

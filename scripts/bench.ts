@@ -15,7 +15,8 @@
  * Sections 1 and 5–7 repeat BENCH_RUNS times (default 3), section 2 BENCH_CPU_RUNS times (default 5,
  * bare loop and connector alternated); each prints every run plus the median and spread.
  * Options (env): BENCH_PAGES (250), BENCH_RECORDS (300000), BENCH_RUNS (3), BENCH_CPU_RUNS (5),
- * BENCH_JITTER (0.5), BENCH_MINUTE_LIMIT (250), BENCH_MINUTE_PAGES (600), BENCH_UNEVEN_SALES (125000), BENCH_SKIP_SEQUENTIAL=1,
+ * BENCH_JITTER (0.5), BENCH_MINUTE_LIMIT (250), BENCH_MINUTE_PAGES (600), BENCH_UNEVEN_SALES (125000),
+ * BENCH_NETWORK_SALES (62500), BENCH_SKIP_SEQUENTIAL=1,
  * BENCH_SECTIONS=1,2,4,5,6,7 (which sections to run; BENCH_ONLY=4 = only section 4).
  */
 import { mkdtempSync, rmSync } from 'node:fs';

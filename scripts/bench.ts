@@ -7,110 +7,34 @@
  *      at a time, for the ratio;
  *   2. throughput: 300 000 sales with no latency and limits raised: records/s of the connector
  *      (started as `npx source-hyros` and the image start it: the bin; and as `node dist/src/source/main.js`)
- *      vs a bare fetch + JSON.stringify loop, with the connector's peak RSS; `spec` start-up time;
- *   4. change passes: the requests that catching later changes costs (scripts/bench-changes.ts).
- * Sections 1 and 2 repeat BENCH_RUNS times (default 3) and print each run plus the median and spread.
- * Options (env): BENCH_PAGES (250), BENCH_RECORDS (300000), BENCH_RUNS (3), BENCH_JITTER (0.5),
- * BENCH_SKIP_SEQUENTIAL=1, BENCH_SECTIONS=1,2,4 (which sections to run; BENCH_ONLY=4 = only section 4).
+ *      vs a bare loop (fetch, parse, wrap each record in a RECORD message, print), with the
+ *      connector's peak RSS; `spec` start-up time;
+ *   4. change passes: the requests that catching later changes costs (scripts/bench-changes.ts);
+ *   5–7. the conditions of real accounts: the minute limit, uneven days, a real network
+ *      (scripts/bench-conditions.ts).
+ * Sections 1 and 5–7 repeat BENCH_RUNS times (default 3), section 2 BENCH_CPU_RUNS times (default 5,
+ * bare loop and connector alternated); each prints every run plus the median and spread.
+ * Options (env): BENCH_PAGES (250), BENCH_RECORDS (300000), BENCH_RUNS (3), BENCH_CPU_RUNS (5),
+ * BENCH_JITTER (0.5), BENCH_MINUTE_LIMIT (250), BENCH_MINUTE_PAGES (600), BENCH_UNEVEN_SALES (125000),
+ * BENCH_NETWORK_SALES (62500), BENCH_SKIP_SEQUENTIAL=1,
+ * BENCH_SECTIONS=1,2,4,5,6,7 (which sections to run; BENCH_ONLY=4 = only section 4).
  */
-import { spawn } from 'node:child_process';
-import { readFileSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startSandbox, type Sandbox } from '../integration_tests/sandbox/server.js';
+import { join } from 'node:path';
+import { startSandbox } from '../integration_tests/sandbox/server.js';
 import { benchChangePasses } from './bench-changes.js';
+import { minuteSection, networkSection, unevenSection } from './bench-conditions.js';
+import { bareLoop, cli, connectorFiles, fmt, limitedRun, median, onlySales, out, PAGE, runChild, spread, type Launch } from './bench-lib.js';
 
-const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const cli = join(root, 'dist', 'src', 'source', 'main.js');
-const bareLoop = join(root, 'dist', 'scripts', 'bare-loop.js');
 const work = mkdtempSync(join(tmpdir(), 'source-hyros-bench-'));
-const RANGE = { start_date: '2026-01-01', end_date: '2026-03-01' };
-const PAGE = 250;
 const pagesWanted = Number(process.env.BENCH_PAGES ?? 250);
 const recordsWanted = Number(process.env.BENCH_RECORDS ?? 300_000);
 const runs = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
+const cpuRuns = Math.max(1, Number(process.env.BENCH_CPU_RUNS ?? 5));
 const jitter = Number(process.env.BENCH_JITTER ?? 0.5);
-const sectionsWanted = new Set((process.env.BENCH_ONLY ?? process.env.BENCH_SECTIONS ?? '1,2,4').split(',').map((s) => s.trim()));
-
-interface RunFigures {
-  seconds: number;
-  lines: number;
-  records: number;
-  peakRssMb: number;
-  code: number | null;
-}
-
-/** How a child is started: the bin itself (its shebang applies, as with npx and the image) or `node <script>`. */
-type Launch = { bin: string } | { script: string };
-
-/** Runs a child, counts stdout lines (and RECORD lines), samples its RSS high-water mark. */
-function runChild(launch: Launch, args: string[]): Promise<RunFigures> {
-  return new Promise((resolvePromise, reject) => {
-    const started = process.hrtime.bigint();
-    const stdio = ['ignore', 'pipe', 'inherit'] as const;
-    const child = 'bin' in launch ? spawn(launch.bin, args, { stdio: [...stdio] }) : spawn(process.execPath, [launch.script, ...args], { stdio: [...stdio] });
-    let lines = 0;
-    let records = 0;
-    let peakKb = 0;
-    const sample = () => {
-      try {
-        const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-        const hwm = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
-        peakKb = Math.max(peakKb, hwm);
-      } catch {
-        // the process has exited
-      }
-    };
-    const sampler = setInterval(sample, 50);
-    let tail = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      const text = tail + chunk;
-      let index = text.indexOf('\n');
-      let from = 0;
-      while (index !== -1) {
-        lines++;
-        if (text.startsWith('{"type":"RECORD"', from)) records++;
-        from = index + 1;
-        index = text.indexOf('\n', from);
-      }
-      tail = text.slice(from);
-      sample();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearInterval(sampler);
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      resolvePromise({ seconds, lines, records, peakRssMb: peakKb / 1024, code });
-    });
-  });
-}
-
-function connectorFiles(name: string, sandbox: Sandbox, extra: Record<string, unknown>): string[] {
-  const config = join(work, `${name}-config.json`);
-  const catalog = join(work, `${name}-catalog.json`);
-  writeFileSync(config, JSON.stringify({ api_key: 'sandbox-key', base_url: sandbox.baseUrl, ...RANGE, ...extra }));
-  writeFileSync(
-    catalog,
-    JSON.stringify({ streams: [{ stream: { name: 'sales', json_schema: {}, supported_sync_modes: ['full_refresh', 'incremental'] }, sync_mode: 'full_refresh', destination_sync_mode: 'overwrite' }] }),
-  );
-  return ['read', '--config', config, '--catalog', catalog];
-}
-
-const onlySales = (sales: number) => ({ leads: 0, sales, calls: 0, subscriptions: 0, carts: 0 });
-const fmt = (n: number, digits = 1) => n.toFixed(digits);
+const sectionsWanted = new Set((process.env.BENCH_ONLY ?? process.env.BENCH_SECTIONS ?? '1,2,4,5,6,7').split(',').map((s) => s.trim()));
 const rows: string[][] = [];
-const out = (text: string) => process.stdout.write(`${text}\n`);
-
-/** "median (min–max)" of the runs' values. */
-function spread(values: number[], digits: number, unit = ''): string {
-  const sorted = [...values].sort((a, b) => a - b);
-  const median = sorted[Math.floor((sorted.length - 1) / 2)] as number;
-  if (sorted.length === 1) return `${fmt(median, digits)}${unit}`;
-  return `${fmt(median, digits)}${unit} (${fmt(sorted[0] as number, digits)}–${fmt(sorted[sorted.length - 1] as number, digits)})`;
-}
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)] as number;
 
 async function rateLimitSection(): Promise<void> {
   const sales = pagesWanted * PAGE;
@@ -124,12 +48,7 @@ async function rateLimitSection(): Promise<void> {
   try {
     for (let run = 1; run <= runs; run++) {
       // Each run starts with the server's windows empty (a fresh sync), not inside the last run's second.
-      limited.resetStats();
-      limited.resetRateLimit();
-      const concurrent = await runChild({ bin: cli }, connectorFiles('limited', limited, {}));
-      const stats = limited.stats();
-      const tooMany = stats.status['429'] ?? 0;
-      const requests = (stats.byPath['/sales'] ?? stats.requests) - tooMany;
+      const { run: concurrent, stats, tooMany, requests } = await limitedRun(limited, work, 'limited', {});
       if (concurrent.code !== 0 || concurrent.records !== sales) throw new Error(`rate-limited read failed: exit ${concurrent.code}, ${concurrent.records} records`);
       walls.push(concurrent.seconds);
       tooManyAll.push(tooMany);
@@ -145,9 +64,7 @@ async function rateLimitSection(): Promise<void> {
     rows.push(['1', '429 responses', spread(tooManyAll, 0), 'target 0']);
     rows.push(['1', 'requests ÷ pages the data needs', spread(requestsAll.map((r) => r / idealPages), 3, '×'), 'target ≤ 1.05×']);
     if (process.env.BENCH_SKIP_SEQUENTIAL !== '1') {
-      limited.resetStats();
-      limited.resetRateLimit();
-      const sequential = await runChild({ bin: cli }, connectorFiles('sequential', limited, { max_concurrency: 1 }));
+      const { run: sequential } = await limitedRun(limited, work, 'sequential', { max_concurrency: 1 });
       rows.push(['1', 'wall, one page at a time (max_concurrency 1)', `${fmt(sequential.seconds)} s`, `concurrent is ${fmt(sequential.seconds / median(walls), 1)}× faster`]);
     }
   } finally {
@@ -156,7 +73,7 @@ async function rateLimitSection(): Promise<void> {
 }
 
 async function throughputSection(): Promise<void> {
-  out(`2. throughput: ${recordsWanted} sales, no latency, no server limit, connector limits raised; ${runs} run(s) (building the dataset takes a few seconds)`);
+  out(`2. throughput: ${recordsWanted} sales, no latency, no server limit, connector limits raised; ${cpuRuns} run(s), alternated (building the dataset takes a few seconds)`);
   const fast = await startSandbox({ counts: onlySales(recordsWanted), rateLimit: false });
   const launches: Array<[string, Launch]> = [
     ['bin (as npx and the image start it)', { bin: cli }],
@@ -166,13 +83,13 @@ async function throughputSection(): Promise<void> {
   const rates = new Map<string, number[]>(launches.map(([name]) => [name, []]));
   const peaks = new Map<string, number[]>(launches.map(([name]) => [name, []]));
   try {
-    for (let run = 1; run <= runs; run++) {
+    for (let run = 1; run <= cpuRuns; run++) {
       const bare = await runChild({ script: bareLoop }, [fast.baseUrl, 'sandbox-key', '2026-01-01T00:00:00Z', '2026-03-01T00:00:00Z']);
       if (bare.lines !== recordsWanted) throw new Error(`bare loop incomplete: ${bare.lines} of ${recordsWanted}`);
       const bareRate = bare.lines / bare.seconds;
       bareRates.push(bareRate);
       for (const [name, launch] of launches) {
-        const connector = await runChild(launch, connectorFiles('fast', fast, { requests_per_second: 1000, requests_per_minute: 60000 }));
+        const connector = await runChild(launch, connectorFiles(work, 'fast', fast.baseUrl, { requests_per_second: 1000, requests_per_minute: 60000 }));
         if (connector.records !== recordsWanted) throw new Error(`connector run incomplete: ${connector.records} of ${recordsWanted}`);
         const rate = connector.records / connector.seconds;
         (rates.get(name) as number[]).push(rate / bareRate);
@@ -187,7 +104,7 @@ async function throughputSection(): Promise<void> {
     rows.push(['2', `connector ÷ bare loop, ${name}`, spread(rates.get(name) as number[], 2, '×'), 'target ≥ 0.9×']);
     rows.push(['3', `peak RSS, ${name}`, spread(peaks.get(name) as number[], 0, ' MB'), 'target ≤ 120 MB']);
   }
-  rows.push(['2', 'bare fetch + JSON.stringify loop', spread(bareRates, 0, ' records/s'), '']);
+  rows.push(['2', 'bare loop (fetch, parse, RECORD message per record, print)', spread(bareRates, 0, ' records/s'), '']);
 
   const specTimes: number[] = [];
   for (let i = 0; i < 7; i++) specTimes.push((await runChild({ bin: cli }, ['spec'])).seconds);
@@ -203,6 +120,9 @@ const SECTIONS: Array<[string, () => Promise<void>]> = [
   ['1', rateLimitSection],
   ['2', throughputSection],
   ['4', changePassSection],
+  ['5', () => minuteSection({ work, runs, rows })],
+  ['6', () => unevenSection({ work, runs, rows })],
+  ['7', () => networkSection({ work, runs, rows })],
 ];
 
 try {

@@ -7,7 +7,13 @@
  *
  *   node dist/scripts/sim-waves.js [trials per cell, default 2000]
  *
- * A model, not a measurement: the sandbox bench (`npm run bench`, section 1) is the measurement.
+ * Second table: waves that break into smaller groups (a slow network's stragglers, a hold that
+ * expired: 15/6/9 or 10/10/10 a window, each group's slots reused by a group of its size a window
+ * plus its margin later), all groups at one margin, or by group size as the limiter does
+ * (src/hyros/second-window.ts: a full wave 60 ms, 5 or more 80 ms, fewer 100 ms); delays 50–150 ms
+ * (the jitter model) and 20–100 ms (the bench's per-piece network model).
+ *
+ * A model, not a measurement: the sandbox bench (`npm run bench`, sections 1 and 7) is the measurement.
  */
 const trials = Number(process.argv[2] ?? 2000);
 const REQUESTS = 255;
@@ -49,4 +55,37 @@ for (const marginMs of [40, 50, 60, 80, 100]) {
     return `${((hits / trials) * 100).toFixed(2)} %`.padStart(11);
   };
   process.stdout.write(`${String(marginMs).padStart(4)} ms  ${rate(true)}  ${rate(false)}\n`);
+}
+
+/** Send times when each window's 30 requests leave as `sizes` groups 150 ms apart, a group's slots reused after 1 s + its margin. */
+function groupSends(sizes: number[], margins: number[]): number[] {
+  const sends: number[] = [];
+  const next = sizes.map((_, g) => g * 150);
+  for (let window = 0; sends.length < REQUESTS; window++) {
+    sizes.forEach((size, g) => {
+      for (let i = 0; i < size && sends.length < REQUESTS; i++) sends.push((next[g] as number) + Math.random() * 3);
+      next[g] = (next[g] as number) + 1000 + (margins[g] as number);
+    });
+  }
+  return sends;
+}
+
+/** Whether 31 arrivals fall in some second, one-way delays uniform over [lo, hi]. */
+function groups429(sends: number[], lo: number, hi: number): boolean {
+  const arrivals = sends.map((s) => s + lo + (hi - lo) * Math.random()).sort((a, b) => a - b);
+  for (let i = PER_SECOND; i < arrivals.length; i++) if ((arrivals[i] as number) - (arrivals[i - PER_SECOND] as number) < 1000) return true;
+  return false;
+}
+
+process.stdout.write('\ngroups a window    delays       all 60 ms   all 80 ms   by group size (60/80/100)\n');
+const bySize = (n: number) => (n >= 12 ? 60 : n >= 5 ? 80 : 100);
+for (const [lo, hi] of [[50, 150], [20, 100]] as const) {
+  for (const sizes of [[15, 15], [15, 6, 9], [10, 10, 10], [6, 6, 6, 6, 6], [15, 3, 3, 3, 3, 3]]) {
+    const rate = (margin: (n: number) => number) => {
+      let hits = 0;
+      for (let t = 0; t < trials; t++) if (groups429(groupSends(sizes, sizes.map(margin)), lo, hi)) hits++;
+      return `${((hits / trials) * 100).toFixed(2)} %`.padStart(10);
+    };
+    process.stdout.write(`${sizes.join('/').padEnd(18)} ${`${lo}–${hi} ms`.padEnd(11)} ${rate(() => 60)}  ${rate(() => 80)}  ${rate(bySize)}\n`);
+  }
 }

@@ -3,7 +3,7 @@
  * Start the Hyros sandbox from the command line:
  *   node dist/integration_tests/sandbox/cli.js [--port N] [--latency MS] [--seed N] [--scale N]
  *        [--no-rate-limit] [--accounts a,b,c] [--processing-delay MS] [--missing-roles "Create Orders,/calls"]
- *        [--bare-401-missing-role] [--no-request-status]
+ *        [--bare-401-missing-role] [--no-request-status] [--volume even|launches]
  * Prints exactly one line to stdout (the base URL); logs go to stderr. Stops on SIGINT/SIGTERM.
  */
 import { parseArgs } from 'node:util';
@@ -31,6 +31,7 @@ async function main(): Promise<void> {
       'missing-roles': { type: 'string' },
       'bare-401-missing-role': { type: 'boolean', default: false },
       'no-request-status': { type: 'boolean', default: false },
+      volume: { type: 'string' },
     },
     strict: true,
     allowPositionals: false,
@@ -41,7 +42,10 @@ async function main(): Promise<void> {
   const list = (v: string | undefined): string[] => (v ? v.split(',').map((a) => a.trim()).filter(Boolean) : []);
   const accounts = list(values.accounts);
   const processingDelayMs = num('processing-delay', values['processing-delay'], 1000);
+  const volume = values.volume ?? 'even';
+  if (volume !== 'even' && volume !== 'launches') throw new Error(`--volume must be even or launches, got ${volume}`);
   const sandbox = await startSandbox({
+    volume,
     port: num('port', values.port, 0),
     latencyMs: num('latency', values.latency, 0),
     seed: num('seed', values.seed, 42),

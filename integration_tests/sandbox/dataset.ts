@@ -1,10 +1,11 @@
 /**
  * Deterministic dataset of one Hyros account (hyros-api.md §5). A pure function of
- * (seed, accountId, counts, dataStart, dataEnd); the account timezone only changes how ISO
- * timestamps are rendered.
+ * (seed, accountId, counts, dataStart, dataEnd, volume); the account timezone only changes how ISO
+ * timestamps are rendered (and, with the `launches` volume, which days are weekends).
  */
 import { lastClickAfter, leadClicks } from './clicks.js';
 import { Rng } from './prng.js';
+import { dayProfile, spreadTimes as spreadTimesOf, type Volume } from './volume.js';
 import { isoUtc, isoWithOffset, javaDate } from './time.js';
 
 export type StreamName =
@@ -65,6 +66,8 @@ export interface DatasetConfig {
   dataEnd: number;
   /** account timezone, minutes east of UTC */
   offsetMin: number;
+  /** how creation times spread over the range (volume.ts); default even */
+  volume?: Volume;
 }
 
 const DAY = 86_400_000;
@@ -77,13 +80,6 @@ const OTHER_ZONES = ['EST', 'EDT', 'PST', 'CET', 'BRT', 'ART', 'GMT'];
 const INTEGRATIONS = ['STRIPE', 'SHOPIFY', 'HUBSPOT', 'WOOCOMMERCE'];
 const STAGE_NAMES = ['lead', 'mql', 'sql', 'opportunity', 'customer', 'churned', 'nurture', 'demo', 'trial', 'vip'];
 const PRODUCT_CATEGORIES = ['courses', 'coaching', 'software', 'merch'];
-
-function spreadTimes(rng: Rng, n: number, start: number, end: number): number[] {
-  const span = Math.max(1, Math.floor((end - start) / 1000));
-  const times: number[] = [];
-  for (let i = 0; i < n; i++) times.push(start + Math.floor(rng.float() * span) * 1000);
-  return times;
-}
 
 /**
  * Boundary cases for window tests: [0] and [1] share the same second, [2] sits at 00:00:00 UTC,
@@ -143,6 +139,10 @@ interface SourceInfo {
 
 export function buildAccount(cfg: DatasetConfig, accountId: string): AccountData {
   const { seed, counts, dataStart, dataEnd, offsetMin } = cfg;
+  // One day profile per account, shared by its streams (launch days are launch days for every stream).
+  let volumeProfile: ReturnType<typeof dayProfile> | undefined;
+  const days = () => (volumeProfile ??= dayProfile([seed, accountId], dataStart, dataEnd, offsetMin));
+  const spreadTimes = (rng: Rng, n: number, start: number, end: number) => spreadTimesOf(rng, n, start, end, cfg.volume, days);
   const R = (stream: string): Rng => Rng.derive(seed, accountId, stream);
   const profRng = R('profile');
   const profile: AccountProfile = {

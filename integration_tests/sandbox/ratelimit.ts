@@ -49,7 +49,11 @@ export class RateLimiter {
       const retryAfter = Math.max(1, Math.ceil(waitMs / 1000));
       return { allowed: false, retryAfter, headers: { ...this.headers(now, inSec, inMin, sec0), 'Retry-After': String(retryAfter) } };
     }
-    this.hits.push(now);
+    // Arrivals are checked in the order their delays end, which may differ from their stamps by a
+    // timer tick: keep the hits sorted.
+    let at = this.hits.length;
+    while (at > 0 && (this.hits[at - 1] as number) > now) at--;
+    this.hits.splice(at, 0, now);
     this.maxPerSecond = Math.max(this.maxPerSecond, inSec + 1);
     this.maxPerMinute = Math.max(this.maxPerMinute, inMin + 1);
     return { allowed: true, headers: lim ? this.headers(now, inSec + 1, inMin + 1, sec0) : {} };

@@ -14,9 +14,11 @@ import { parseOffset, parseRequestDate } from './time.js';
 import { NOT_FOUND, error, json, requestId, text, type Reply } from './reply.js';
 import { WriteApi, defaultFailWhen, matchWriteRoute, type FailWhen, type WriteEntry, type WriteRoute } from './writes.js';
 import type { EntityObject } from './write-apply.js';
+import type { Volume } from './volume.js';
 import { LATEST_API_VERSION, paramsForVersion, rowsAsOf } from './versions.js';
 
 export type { StreamName } from './dataset.js';
+export type { Volume } from './volume.js';
 export type { Fault, FaultKind } from './faults.js';
 export type { FailWhen, WriteEntry, WriteObject, WriteStatus } from './writes.js';
 export type { EntityObject } from './write-apply.js';
@@ -39,6 +41,8 @@ export interface SandboxOptions {
    */
   latencyJitter?: number;
   rateLimit?: { perSecond: number; perMinute: number } | false;
+  /** How creation times spread: `even` (default) or `launches` (uneven days, see volume.ts). */
+  volume?: Volume;
   /** read paths (`/calls` → 403 GET_CALLS) and write role names as Hyros spells them (`Create Orders`) */
   missingRoles?: string[];
   /** a missing role answers plain-text 401 `Unauthorized` (the API before v1.40) instead of the 403 */
@@ -270,7 +274,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     return ms;
   };
   let asOf = parseAsOf(opts.asOf);
-  const cfg = { seed, counts, dataStart, dataEnd, offsetMin };
+  const cfg = { seed, counts, dataStart, dataEnd, offsetMin, volume: opts.volume ?? 'even' };
 
   const accounts = new Map<string, AccountData>();
   accounts.set('', buildAccount(cfg, ''));
@@ -495,7 +499,11 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    await sleep(leg('in'));
+    // The arrival is counted at its intended time: a pause of this process (a major GC of a large
+    // dataset) must not bunch arrivals that the network spread out.
+    const legIn = leg('in');
+    const arrivesAt = Date.now() + legIn;
+    await sleep(legIn);
     stats.requests++;
     const url = new URL(req.url ?? '/', 'http://sandbox.local');
     const path = url.pathname.replace(/\/+$/, '') || '/';
@@ -511,7 +519,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       return write(res, NOT_FOUND(), {}, null);
     }
     const body = writeRoute?.kind === 'create' ? await readBody(req) : '';
-    const rl = limiter.check();
+    const rl = limiter.check(arrivesAt);
     stats.maxPerSecond = limiter.maxPerSecond;
     stats.maxPerMinute = limiter.maxPerMinute;
     if (!rl.allowed) {

@@ -9,12 +9,16 @@
  * starts at `safetyMs`; every 429 widens it (the network bunches arrivals more than we assumed) and
  * it decays back over `MARGIN_HALF_LIFE_MS` once 429s stop.
  *
- * A read's request chains leave in waves (`waves`), which lets a smaller margin hold.
+ * A read's request chains leave in waves (`waves`), which lets a smaller margin hold for the
+ * requests that did leave in one; one that left alone keeps the lone margin (src/hyros/second-window.ts),
+ * and the minute window keeps at least MINUTE_SAFETY_MS.
  *
  * The server's view wins when it is stricter: if `X-RateLimit-Remaining` says fewer requests are
  * left than we think (another tool shares the key), we count phantom requests, and a remaining of 0
  * pauses everything until `X-RateLimit-Reset`. A 429 pauses everything until its wait is over.
  */
+
+import { groupMarginMs, groupSize, secondWindowExpiries } from './second-window.js';
 
 /** See LimiterOptions.waves. */
 export interface WaveOptions {
@@ -32,6 +36,13 @@ export interface LimiterOptions {
    * round trip varying ±50 %, measured by `npm run bench`). The floor of the adaptive margin.
    */
   safetyMs?: number;
+  /** The floor of the minute window's margin (default MINUTE_SAFETY_MS). */
+  minuteSafetyMs?: number;
+  /**
+   * With `waves`: the floor of the second window's margin for a request that did not leave in a
+   * wave (src/hyros/second-window.ts). Default DEFAULT_SAFETY_MS, or `safetyMs` when that is given.
+   */
+  loneSafetyMs?: number;
   /**
    * Grant in waves (default: off, every request goes as soon as a slot is free). When the window
    * is the bottleneck (the `requesters` that take turns could fill every free slot) and fewer of
@@ -54,6 +65,13 @@ export const DEFAULT_SAFETY_MS = 100;
  * 255-request backfills draw a 429 at 60 ms (one by one needs 100 ms); `npm run bench` measures it.
  */
 export const DEFAULT_WAVE_SAFETY_MS = 60;
+/**
+ * The minute window's margin is at least this. A minute-bound backfill reuses each slot a minute
+ * later, one request at a time as old ones expire (not in waves), so a request that reached Hyros
+ * late last minute meets one that arrives early now: the whole spread of one-way delays must fit.
+ * Cheap, unlike the second's margin: it costs this once a minute (0.4 %), not once a second.
+ */
+export const MINUTE_SAFETY_MS = 250;
 /** A 429 widens the margin to at least this, or doubles it, up to MAX_MARGIN_MS. */
 const MARGIN_AFTER_429_MS = 150;
 const MAX_MARGIN_MS = 1000;
@@ -64,6 +82,8 @@ export class RateLimiter {
   private readonly perSecond: number;
   private readonly perMinute: number;
   private readonly safetyMs: number;
+  private readonly minuteSafetyMs: number;
+  private readonly loneSafetyMs: number;
   /** The margin as widened by the last 429 (≥ safetyMs), and when. */
   private widenedMs: number;
   private widenedAtMs = 0;
@@ -84,6 +104,8 @@ export class RateLimiter {
     this.perSecond = options.perSecond;
     this.perMinute = options.perMinute;
     this.safetyMs = options.safetyMs ?? (options.waves ? DEFAULT_WAVE_SAFETY_MS : DEFAULT_SAFETY_MS);
+    this.minuteSafetyMs = options.minuteSafetyMs ?? MINUTE_SAFETY_MS;
+    this.loneSafetyMs = options.loneSafetyMs ?? (options.safetyMs ?? DEFAULT_SAFETY_MS);
     this.widenedMs = this.safetyMs;
     this.waves = options.waves;
   }
@@ -96,6 +118,34 @@ export class RateLimiter {
     const roundTrip = nowMs - grantedAtMs;
     this.roundTripMs = this.roundTripMs === undefined ? roundTrip : Math.round(0.8 * this.roundTripMs + 0.2 * roundTrip);
     if (this.holdingSinceMs !== undefined) this.repump();
+  }
+
+  /** Recent time from grant to answer (measured with `waves`); undefined until an answer came. */
+  recentRoundTripMs(): number | undefined {
+    return this.roundTripMs;
+  }
+
+  /**
+   * Whether `requests` more requests could all be granted within `withinMs` from now, by both
+   * windows (and their margin) and any pause: the engine splits a busy window only when the limit
+   * would not be what holds the read back. Bounded: stops at the first grant past the horizon.
+   */
+  allowsWithin(requests: number, withinMs: number, nowMs: number = Date.now()): boolean {
+    this.prune(nowMs);
+    const margin = this.marginMs(nowMs);
+    const horizon = nowMs + withinMs;
+    const planned: number[] = [];
+    // The send times so far followed by the planned grants, as one list.
+    const at = (i: number) => (i < this.sent.length ? (this.sent[i] as number) : (planned[i - this.sent.length] as number));
+    let t = Math.max(nowMs, this.pausedUntil);
+    for (let k = 0; k < requests; k++) {
+      const n = this.sent.length + planned.length;
+      if (n >= this.perSecond) t = Math.max(t, at(n - this.perSecond) + SECOND + margin);
+      if (n >= this.perMinute) t = Math.max(t, at(n - this.perMinute) + MINUTE + this.minuteMarginMs(margin));
+      if (t > horizon) return false;
+      planned.push(t);
+    }
+    return true;
   }
 
   /** Resolves, with the grant time, when one more request may be sent (and counts it). */
@@ -137,6 +187,11 @@ export class RateLimiter {
     return this.safetyMs + Math.round(extra * 0.5 ** (Math.max(0, nowMs - this.widenedAtMs) / MARGIN_HALF_LIFE_MS));
   }
 
+  /** The minute window's margin: the current margin, at least minuteSafetyMs. */
+  private minuteMarginMs(marginMs: number): number {
+    return Math.max(marginMs, this.minuteSafetyMs);
+  }
+
   /** Hold every request until `untilMs` (a 429's wait, or a reset the server announced). */
   pauseUntil(untilMs: number): void {
     if (untilMs > this.pausedUntil) this.pausedUntil = untilMs;
@@ -166,13 +221,11 @@ export class RateLimiter {
     this.prune(nowMs);
     let wait = Math.max(0, this.pausedUntil - nowMs);
     const margin = this.marginMs(nowMs);
-    const secondWindow = SECOND + margin;
-    const minuteWindow = MINUTE + margin;
+    const minuteWindow = MINUTE + this.minuteMarginMs(margin);
     const n = this.sent.length;
-    if (n >= this.perSecond) {
-      const oldestInSecond = this.sent[n - this.perSecond] as number;
-      wait = Math.max(wait, oldestInSecond + secondWindow - nowMs);
-    }
+    // The second frees a slot when enough of the sends holding one have expired.
+    const expiries = this.secondExpiries(nowMs, margin);
+    if (expiries.length >= this.perSecond) wait = Math.max(wait, (expiries[expiries.length - this.perSecond] as number) - nowMs);
     if (n >= this.perMinute) {
       const oldestInMinute = this.sent[n - this.perMinute] as number;
       wait = Math.max(wait, oldestInMinute + minuteWindow - nowMs);
@@ -215,7 +268,20 @@ export class RateLimiter {
   /** How many requests could go at `nowMs` without exceeding either window. */
   private freeSlots(nowMs: number): number {
     const margin = this.marginMs(nowMs);
-    return Math.max(0, this.remainingAfter(nowMs - SECOND - margin, nowMs - MINUTE - margin));
+    const inSecond = this.secondExpiries(nowMs, margin).length;
+    return Math.max(0, Math.min(this.perSecond - inSecond, this.remainingAfter(Number.POSITIVE_INFINITY, nowMs - MINUTE - this.minuteMarginMs(margin))));
+  }
+
+  /**
+   * When the sends holding a slot of the second window free it, ascending. With waves, a send that
+   * left in a smaller group than a full wave keeps a wider margin, up to the lone one (second-window.ts).
+   */
+  private secondExpiries(nowMs: number, marginMs: number): number[] {
+    const waves = this.waves;
+    if (!waves) return secondWindowExpiries(this.sent, nowMs, () => marginMs, marginMs);
+    const lone = Math.max(marginMs, this.loneSafetyMs);
+    const marginOf = (i: number) => Math.max(marginMs, groupMarginMs(groupSize(this.sent, i, waves.requesters), waves.requesters, this.safetyMs, lone));
+    return secondWindowExpiries(this.sent, nowMs, marginOf, lone);
   }
 
   private repump(): void {

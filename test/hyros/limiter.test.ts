@@ -1,7 +1,8 @@
 /** RateLimiter: sliding per-second and per-minute windows, FIFO, server feedback, pauses. Fake timers. */
 import nock from 'nock';
 import { describe, expect, it, vi } from 'vitest';
-import { RateLimiter } from '../../src/hyros/limiter.js';
+import { DEFAULT_SAFETY_MS, DEFAULT_WAVE_SAFETY_MS, MINUTE_SAFETY_MS, RateLimiter } from '../../src/hyros/limiter.js';
+import { WAVE_SPAN_MS } from '../../src/hyros/second-window.js';
 import { BASE_PATH, ORIGIN, RecordingObserver, makeClient, until, useFakeClockAndStrictNock } from './support.js';
 
 const T0 = Date.parse('2026-03-01T12:00:00.000Z');
@@ -63,16 +64,16 @@ describe('RateLimiter through HyrosClient: what the server sees', () => {
     expect(maxInWindow(seenAt, 1_000)).toBe(5);
     expect(maxInWindow(seenAt, 60_000)).toBe(12);
     // The burst allowance is used (5 at once), and nothing waits longer than the windows require
-    // (+100 ms default margin on both windows, DEFAULT_SAFETY_MS).
+    // (+100 ms default margin on the second, DEFAULT_SAFETY_MS; +250 ms on the minute, MINUTE_SAFETY_MS).
     expect(seenAt).toEqual([
       ...Array(5).fill(0),
       ...Array(5).fill(1_100),
       ...Array(2).fill(2_200),
-      ...Array(5).fill(60_100),
-      ...Array(5).fill(61_200),
-      ...Array(2).fill(62_300),
-      ...Array(5).fill(120_200),
-      121_300,
+      ...Array(5).fill(60_250),
+      ...Array(5).fill(61_350),
+      ...Array(2).fill(62_450),
+      ...Array(5).fill(120_500),
+      121_600,
     ]);
   });
 });
@@ -97,12 +98,25 @@ describe('RateLimiter', () => {
   });
 
   it('the per-minute window holds requests once the minute budget is spent', async () => {
-    const limiter = new RateLimiter({ perSecond: 10, perMinute: 3, safetyMs: 0 });
+    const limiter = new RateLimiter({ perSecond: 10, perMinute: 3, safetyMs: 0, minuteSafetyMs: 0 });
     const out = await grants(limiter, 4, 59_999);
     expect(out.map((g) => g.at)).toEqual([0, 0, 0]);
     expect(limiter.delayMs()).toBe(1);
     await vi.advanceTimersByTimeAsync(1);
     expect(out.map((g) => g.at)).toEqual([0, 0, 0, 60_000]);
+  });
+
+  it('the minute window keeps a margin of its own (MINUTE_SAFETY_MS), wider than the second\'s', async () => {
+    const limiter = new RateLimiter({ perSecond: 10, perMinute: 3, safetyMs: 0 });
+    const out = await grants(limiter, 4, 60_000);
+    expect(out.map((g) => g.at)).toEqual([0, 0, 0]);
+    expect(limiter.delayMs()).toBe(MINUTE_SAFETY_MS);
+    await vi.advanceTimersByTimeAsync(MINUTE_SAFETY_MS);
+    expect(out.map((g) => g.at)).toEqual([0, 0, 0, 60_000 + MINUTE_SAFETY_MS]);
+    // A margin widened by 429s beyond it applies to the minute too.
+    const widened = new RateLimiter({ perSecond: 10, perMinute: 1, safetyMs: 400 });
+    await grants(widened, 1, 0);
+    expect(widened.delayMs()).toBe(60_400);
   });
 
   it('observe(remaining 0, reset) pauses everything until the reset', async () => {
@@ -156,6 +170,39 @@ describe('RateLimiter', () => {
     limiter.pauseUntil(T0 + 5_000);
     await vi.advanceTimersByTimeAsync(10_000);
     expect(out).toEqual([0, 5_000]);
+  });
+});
+
+describe('RateLimiter.allowsWithin: could the windows let that many requests go in time', () => {
+  it('counts the burst left in the second window, then a second window per perSecond', async () => {
+    const limiter = new RateLimiter({ perSecond: 5, perMinute: 1000, safetyMs: 0 });
+    expect(limiter.allowsWithin(5, 0)).toBe(true);
+    expect(limiter.allowsWithin(6, 999)).toBe(false);
+    expect(limiter.allowsWithin(6, 1_000)).toBe(true);
+    await grants(limiter, 3, 0);
+    // 3 sent: 2 more now, 5 more a second later.
+    expect(limiter.allowsWithin(7, 999)).toBe(false);
+    expect(limiter.allowsWithin(7, 1_000)).toBe(true);
+  });
+
+  it('sees a full minute window (with its margin) and a pause', async () => {
+    const limiter = new RateLimiter({ perSecond: 10, perMinute: 3, safetyMs: 0 });
+    await grants(limiter, 3, 0);
+    expect(limiter.allowsWithin(1, 60_000)).toBe(false);
+    expect(limiter.allowsWithin(1, 60_000 + MINUTE_SAFETY_MS)).toBe(true);
+    const paused = new RateLimiter({ perSecond: 10, perMinute: 1000 });
+    paused.pauseUntil(Date.now() + 2_000);
+    expect(paused.allowsWithin(1, 1_999)).toBe(false);
+    expect(paused.allowsWithin(1, 2_000)).toBe(true);
+  });
+
+  it('measures the round trip only once an answer came', async () => {
+    const limiter = new RateLimiter({ perSecond: 4, perMinute: 1000, waves: { requesters: 2, holdMs: 150 } });
+    const grantedAt = await limiter.acquire();
+    expect(limiter.recentRoundTripMs()).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(120);
+    limiter.finished(grantedAt);
+    expect(limiter.recentRoundTripMs()).toBe(120);
   });
 });
 
@@ -306,6 +353,33 @@ describe('RateLimiter waves: requests leave together when the window is the bott
     void limiter.acquire().then((at) => grants.push(at - T0)); // b, 10 ms later: a is due at 600 ms
     await vi.advanceTimersByTimeAsync(0);
     expect(grants).toEqual([310]);
+  });
+
+  it('reuses the slot of a request that left in a wave after the wave margin, of one that left alone after the lone margin', async () => {
+    // requesters 2: a full wave is 2 requests written within WAVE_SPAN_MS.
+    const limiter = () => new RateLimiter({ perSecond: 2, perMinute: 1000, waves: { requesters: 2, holdMs: 150 } });
+    const together = limiter();
+    const first = await grants(together, 3, 2_000);
+    expect(first.map((g) => g.at)).toEqual([0, 0, 1_000 + DEFAULT_WAVE_SAFETY_MS]);
+
+    const alone = limiter();
+    const start = Date.now() - T0;
+    void alone.acquire();
+    await vi.advanceTimersByTimeAsync(500);
+    void alone.acquire();
+    const third = await grants(alone, 1, 2_000);
+    // The slot of the request sent alone at `start` frees 1 s + the lone margin later.
+    expect(third.map((g) => g.at - start)).toEqual([1_000 + DEFAULT_SAFETY_MS]);
+  });
+
+  it('counts requests written a few ms apart as one wave (sockets are written one after another)', async () => {
+    const limiter = new RateLimiter({ perSecond: 2, perMinute: 1000, waves: { requesters: 2, holdMs: 150 } });
+    const a = await limiter.acquire();
+    const b = await limiter.acquire();
+    limiter.written(a, T0 + 3);
+    limiter.written(b, T0 + 3 + WAVE_SPAN_MS);
+    const next = await grants(limiter, 1, 2_000);
+    expect(next.map((g) => g.at)).toEqual([3 + 1_000 + DEFAULT_WAVE_SAFETY_MS]);
   });
 
   it('uses the wave margin by default (60 ms instead of 100 ms)', () => {

@@ -62,7 +62,9 @@ export async function runRead(args: ReadArgs, writer: MessageWriter, logger: Log
     logger.info(
       `Reading ${streams.map((s) => `${s.name} (${s.syncMode})`).join(', ')} from ${config.baseUrl.origin} up to ${toIsoUtc(syncEndMs)}${accounts[0] === undefined ? '' : ` for accounts ${accounts.join(', ')}`}; ${config.max_concurrency} concurrent requests, ${config.requests_per_second}/s and ${config.requests_per_minute}/min.`,
     );
-    const result = await runStreams(streams, { concurrency: config.max_concurrency, writer, logger });
+    const limiter = handle.client.limiter;
+    const rate = { roundTripMs: () => limiter.recentRoundTripMs(), allowsWithin: (requests: number, withinMs: number) => limiter.allowsWithin(requests, withinMs) };
+    const result = await runStreams(streams, { concurrency: config.max_concurrency, writer, logger, rate });
     if (result.failedStreams.length > 0) {
       logger.error(`Sync finished with failed streams: ${result.failedStreams.join(', ')}. The other streams completed; the next sync resumes from the last saved state.`);
       return 1;

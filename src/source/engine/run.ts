@@ -9,6 +9,7 @@
 import { HyrosApiError, PaginationResetError } from '../../hyros/errors.js';
 import type { Logger } from '../../protocol/logger.js';
 import type { MessageWriter } from '../../protocol/writer.js';
+import { splitShortensRead, type RateView } from './split.js';
 import { StreamRun, type SplitCandidate, type WindowTask } from './stream-run.js';
 import type { EngineStream } from './types.js';
 
@@ -16,6 +17,8 @@ export interface RunOptions {
   concurrency: number;
   writer: MessageWriter;
   logger: Logger;
+  /** The key's rate limiter, for the split decision (none: split whenever a window is worth it). */
+  rate?: RateView;
 }
 
 export interface RunResult {
@@ -40,20 +43,34 @@ export async function runStreams(streams: readonly EngineStream[], options: RunO
     return undefined;
   };
 
-  /** The older part of the busy window with the most pages left, across streams. */
+  /**
+   * The older part of the busy window with the most pages left, across streams, when splitting it
+   * can shorten the read (src/source/engine/split.ts: not while the rate limit, rather than that chain, sets the end).
+   */
   const splitTask = (): WindowTask | undefined => {
+    // Asked once per change: the idle workers woken by the same page get the same answer.
+    if (noSplitUntilChange) return undefined;
     let best: SplitCandidate | undefined;
+    let pagesLeft = 0;
     for (const run of runs) {
       const candidate = run.splitCandidate();
-      if (candidate && (best === undefined || candidate.pagesLeft > best.pagesLeft)) best = candidate;
+      if (!candidate) continue;
+      pagesLeft += candidate.streamPagesLeft;
+      if (best === undefined || candidate.pagesLeft > best.pagesLeft) best = candidate;
     }
-    return best && best.task.run.splitTask(best.task);
+    if (!best || !splitShortensRead(best.pagesLeft, pagesLeft, options.rate)) {
+      noSplitUntilChange = true;
+      return undefined;
+    }
+    return best.task.run.splitTask(best.task);
   };
 
   // Wakes idle workers when something changed that may make a window splittable (a page arrived, a window ended).
   let wake: (() => void) | undefined;
   let changed = new Promise<void>((resolve) => (wake = resolve));
+  let noSplitUntilChange = false;
   const notify = () => {
+    noSplitUntilChange = false;
     wake?.();
     changed = new Promise<void>((resolve) => (wake = resolve));
   };

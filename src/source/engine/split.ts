@@ -13,14 +13,55 @@
  */
 import type { Window } from './windows.js';
 
-/** Below this many estimated pages left, a split costs more (an extra partial page) than it saves. */
-export const MIN_SPLIT_PAGES = 2;
+/**
+ * Below this many estimated pages left a split is not worth its extra partial page: the two halves
+ * must save at least a round trip more than the new chain's first request costs (p/2 − 1 ≥ 1).
+ */
+export const MIN_SPLIT_PAGES = 4;
+
+/**
+ * How much longer than the limit the busiest chain must promise to run before it is split: pages
+ * left are a guess from the density just read (launch days, empty weekends), so a split must
+ * promise a clear gain, not one within the guess's error.
+ */
+export const SPLIT_MARGIN = 1.5;
+
+/** What the key's rate limiter tells the engine (src/hyros/limiter.ts). */
+export interface RateView {
+  /** Recent time from a request's grant to its answer; undefined before the first answer. */
+  roundTripMs(): number | undefined;
+  /** Whether `requests` more requests could all be granted within `withinMs` from now. */
+  allowsWithin(requests: number, withinMs: number): boolean;
+}
+
+/**
+ * Whether splitting the busiest chain can shorten the read. Every split costs about a page (the
+ * busy chain's last page straddles the cut, the new chain ends on a partial one), so it is worth it
+ * only when that chain, reading a page per round trip, would still be reading well after
+ * (SPLIT_MARGIN) the rate limit has let every busy chain's remaining pages go: then the chain, not
+ * the limit, sets the end. While a full minute window holds every request back, no split is.
+ * Without a measured round trip, any busy window worth MIN_SPLIT_PAGES is split.
+ */
+export function splitShortensRead(busiestPagesLeft: number, allPagesLeft: number, rate: RateView | undefined): boolean {
+  if (busiestPagesLeft < MIN_SPLIT_PAGES) return false;
+  const roundTripMs = rate?.roundTripMs();
+  if (rate === undefined || roundTripMs === undefined) return true;
+  return rate.allowsWithin(Math.ceil(Math.max(allPagesLeft, busiestPagesLeft)), (busiestPagesLeft * roundTripMs) / SPLIT_MARGIN);
+}
+
+/**
+ * How many of a chain's latest records the density ahead is judged by (about a page): volume comes
+ * in launches, so the stretch just read predicts the stretch ahead better than the whole chain does.
+ */
+export const RECENT_RECORDS = 250;
 
 /** What the pages of one request chain have shown so far. */
 export class ChainScan {
   private records = 0;
   private oldestMs: number | undefined;
   private newestFirst = true;
+  /** The times of the latest RECENT_RECORDS + 1 records, as a ring (`records` is the next slot). */
+  private readonly recent = new Float64Array(RECENT_RECORDS + 1);
 
   /** `topMs`: the upper bound of the chain's date filter (its window's end when the chain started). */
   constructor(private readonly topMs: number) {}
@@ -28,6 +69,7 @@ export class ChainScan {
   /** One record's cursor time, in the order the chain delivered it (undefined: no readable time). */
   observe(timeMs: number | undefined): void {
     if (timeMs === undefined) return;
+    this.recent[this.records % this.recent.length] = timeMs;
     this.records++;
     if (this.oldestMs !== undefined && timeMs > this.oldestMs) this.newestFirst = false;
     if (this.oldestMs === undefined || timeMs < this.oldestMs) this.oldestMs = timeMs;
@@ -38,10 +80,16 @@ export class ChainScan {
     return this.newestFirst && this.oldestMs !== undefined && this.oldestMs < window.startMs;
   }
 
-  /** Estimated pages still to come inside the window, from the density seen so far; 0 when unknown. */
+  /**
+   * Estimated pages still to come inside the window, from the density of the latest records (all
+   * of them, from the chain's top, until there are more than RECENT_RECORDS); 0 when unknown.
+   */
   pagesLeft(window: Window, pageSize: number): number {
     if (!this.newestFirst || this.oldestMs === undefined || this.oldestMs <= window.startMs) return 0;
-    const densityPerMs = this.records / Math.max(1000, this.topMs - this.oldestMs);
+    const counted = Math.min(this.records, RECENT_RECORDS);
+    // The record just before the counted ones (or the chain's top) bounds the stretch they cover.
+    const fromMs = this.records > RECENT_RECORDS ? (this.recent[(this.records - RECENT_RECORDS - 1) % this.recent.length] as number) : this.topMs;
+    const densityPerMs = counted / Math.max(1000, fromMs - this.oldestMs);
     return (densityPerMs * (this.oldestMs - window.startMs)) / pageSize;
   }
 

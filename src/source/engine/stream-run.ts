@@ -42,6 +42,8 @@ export interface WindowTask {
 export interface SplitCandidate {
   task: WindowTask;
   pagesLeft: number;
+  /** The estimated pages left in all of the stream's busy windows (this one included). */
+  streamPagesLeft: number;
 }
 
 const NO_CURSOR_STATE: JsonObject = { __ab_no_cursor_state_message: true };
@@ -115,13 +117,15 @@ export class StreamRun {
   splitCandidate(): SplitCandidate | undefined {
     const pageSize = this.stream.splitPageSize;
     if (pageSize === undefined || this.failed) return undefined;
-    let best: SplitCandidate | undefined;
+    let best: { task: WindowTask; pagesLeft: number } | undefined;
+    let streamPagesLeft = 0;
     for (const task of this.active) {
       if (!task.window || !task.scan) continue;
       const pagesLeft = task.scan.pagesLeft(task.window, pageSize);
+      streamPagesLeft += pagesLeft;
       if (pagesLeft >= MIN_SPLIT_PAGES && (best === undefined || pagesLeft > best.pagesLeft)) best = { task, pagesLeft };
     }
-    return best;
+    return best && { ...best, streamPagesLeft };
   }
 
   /** Splits the older part off a busy window as a new in-flight task (undefined: too narrow to split). */

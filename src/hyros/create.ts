@@ -4,7 +4,8 @@ import { USER_AGENT } from '../common/version.js';
 import type { BodyGate } from './body-gate.js';
 import { HyrosClient } from './client.js';
 import { createDispatcher } from './dispatcher.js';
-import { RateLimiter, type WaveOptions } from './limiter.js';
+import type { WaveOptions } from './limiter-options.js';
+import { RateLimiter } from './limiter.js';
 
 export interface ClientOverrides {
   timeoutMs?: number;

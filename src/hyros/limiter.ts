@@ -18,85 +18,30 @@
  * pauses everything until `X-RateLimit-Reset`. A 429 pauses everything until its wait is over.
  */
 
+import { AdaptiveMargin, MAX_MARGIN_MS } from './adaptive-margin.js';
+import { DEFAULT_SAFETY_MS, DEFAULT_WAVE_SAFETY_MS, MINUTE_SAFETY_MS, type LimiterOptions, type WaveOptions } from './limiter-options.js';
+import { RoundTrips } from './round-trips.js';
 import { groupMarginMs, groupSize, secondWindowExpiries } from './second-window.js';
-
-/** See LimiterOptions.waves. */
-export interface WaveOptions {
-  /** The request chains that take turns (max_concurrency). */
-  requesters: number;
-  holdMs: number;
-}
-
-export interface LimiterOptions {
-  perSecond: number;
-  perMinute: number;
-  /**
-   * Added to both windows so clock skew and latency jitter don't make the server count 31 in its
-   * second: the spread of one-way network delays it absorbs (default 100 ms, enough for a 200 ms
-   * round trip varying ±50 %, measured by `npm run bench`). The floor of the adaptive margin.
-   */
-  safetyMs?: number;
-  /** The floor of the minute window's margin (default MINUTE_SAFETY_MS). */
-  minuteSafetyMs?: number;
-  /**
-   * With `waves`: the floor of the second window's margin for a request that did not leave in a
-   * wave (src/hyros/second-window.ts). Default DEFAULT_SAFETY_MS, or `safetyMs` when that is given.
-   */
-  loneSafetyMs?: number;
-  /**
-   * Grant in waves (default: off, every request goes as soon as a slot is free). When the window
-   * is the bottleneck (the `requesters` that take turns could fill every free slot) and fewer of
-   * them wait than could go, the waiting ones are held, up to `holdMs`, while requests still on
-   * their way back are expected within that time; then they all leave together. A wave frees its
-   * slots together a window later, and whether the server sees too many in its window then
-   * depends on the spread of a whole group's arrival times, which varies far less than a single
-   * request's: a smaller margin holds (DEFAULT_WAVE_SAFETY_MS).
-   */
-  waves?: WaveOptions;
-}
 
 const SECOND = 1000;
 const MINUTE = 60_000;
 const OBSERVE_SLACK_MS = 250;
-export const DEFAULT_SAFETY_MS = 100;
-/**
- * The margin when requests leave in waves (`waves`): the k-th arrival of a wave of 15 varies by
- * far less than one request's ±50 ms: modelled at 200 ms ± 50 % (scripts/sim-waves.ts), 0.4 % of
- * 255-request backfills draw a 429 at 60 ms (one by one needs 100 ms); `npm run bench` measures it.
- */
-export const DEFAULT_WAVE_SAFETY_MS = 60;
-/**
- * The minute window's margin is at least this. A minute-bound backfill reuses each slot a minute
- * later, one request at a time as old ones expire (not in waves), so a request that reached Hyros
- * late last minute meets one that arrives early now: the whole spread of one-way delays must fit.
- * Cheap, unlike the second's margin: it costs this once a minute (0.4 %), not once a second.
- */
-export const MINUTE_SAFETY_MS = 250;
-/** A 429 widens the margin to at least this, or doubles it, up to MAX_MARGIN_MS. */
-const MARGIN_AFTER_429_MS = 150;
-const MAX_MARGIN_MS = 1000;
-/** The widened part of the margin halves every this many ms without a 429. */
-const MARGIN_HALF_LIFE_MS = 30_000;
-
 export class RateLimiter {
   private readonly perSecond: number;
   private readonly perMinute: number;
   private readonly safetyMs: number;
   private readonly minuteSafetyMs: number;
   private readonly loneSafetyMs: number;
-  /** The margin as widened by the last 429 (≥ safetyMs), and when. */
-  private widenedMs: number;
-  private widenedAtMs = 0;
+  /** The margin of both windows: safetyMs, widened by 429s. */
+  private readonly margin: AdaptiveMargin;
   /** Send times of the last minute, oldest first. */
   private sent: number[] = [];
   private pausedUntil = 0;
   private readonly waiters: Array<(grantedAtMs: number) => void> = [];
   private timer: NodeJS.Timeout | undefined;
   private readonly waves: WaveOptions | undefined;
-  /** Grant times of the requests whose answer has not come yet (`finished` not called). */
-  private outstanding: number[] = [];
-  /** Recent time from grant to answer (moving average), once one answer came. */
-  private roundTripMs: number | undefined;
+  /** Requests on their way (with waves): when their answers are due. */
+  private readonly roundTrips = new RoundTrips();
   /** Since when requests wait with a slot free (a wave forming), if they do. */
   private holdingSinceMs: number | undefined;
 
@@ -106,23 +51,18 @@ export class RateLimiter {
     this.safetyMs = options.safetyMs ?? (options.waves ? DEFAULT_WAVE_SAFETY_MS : DEFAULT_SAFETY_MS);
     this.minuteSafetyMs = options.minuteSafetyMs ?? MINUTE_SAFETY_MS;
     this.loneSafetyMs = options.loneSafetyMs ?? (options.safetyMs ?? DEFAULT_SAFETY_MS);
-    this.widenedMs = this.safetyMs;
+    this.margin = new AdaptiveMargin(this.safetyMs);
     this.waves = options.waves;
   }
 
   /** The request granted at `grantedAtMs` got its answer (or failed): a forming wave stops waiting for it. */
   finished(grantedAtMs: number, nowMs: number = Date.now()): void {
-    const index = this.outstanding.indexOf(grantedAtMs);
-    if (index === -1) return;
-    this.outstanding.splice(index, 1);
-    const roundTrip = nowMs - grantedAtMs;
-    this.roundTripMs = this.roundTripMs === undefined ? roundTrip : Math.round(0.8 * this.roundTripMs + 0.2 * roundTrip);
-    if (this.holdingSinceMs !== undefined) this.repump();
+    if (this.roundTrips.finished(grantedAtMs, nowMs) && this.holdingSinceMs !== undefined) this.repump();
   }
 
   /** Recent time from grant to answer (measured with `waves`); undefined until an answer came. */
   recentRoundTripMs(): number | undefined {
-    return this.roundTripMs;
+    return this.roundTrips.recentMs;
   }
 
   /**
@@ -174,17 +114,12 @@ export class RateLimiter {
 
   /** The server answered 429 although we paced: its arrivals bunch more than the margin allows. */
   rateLimited(nowMs: number = Date.now()): void {
-    // The concurrent requests of one bunching all hear 429: widen once for them.
-    if (this.widenedAtMs !== 0 && nowMs - this.widenedAtMs < SECOND) return;
-    this.widenedMs = Math.min(MAX_MARGIN_MS, Math.max(MARGIN_AFTER_429_MS, 2 * this.marginMs(nowMs)));
-    this.widenedAtMs = nowMs;
+    this.margin.widen(nowMs);
   }
 
   /** The current margin added to both windows: the floor plus what 429s added, decaying. */
   marginMs(nowMs: number = Date.now()): number {
-    const extra = this.widenedMs - this.safetyMs;
-    if (extra <= 0) return this.safetyMs;
-    return this.safetyMs + Math.round(extra * 0.5 ** (Math.max(0, nowMs - this.widenedAtMs) / MARGIN_HALF_LIFE_MS));
+    return this.margin.at(nowMs);
   }
 
   /** The minute window's margin: the current margin, at least minuteSafetyMs. */
@@ -316,7 +251,7 @@ export class RateLimiter {
         if (this.waiters.length < free && free <= this.waves.requesters) {
           this.holdingSinceMs ??= now;
           const holdLeft = this.holdingSinceMs + this.waves.holdMs - now;
-          if (holdLeft > 0 && this.answerExpectedWithin(now + holdLeft)) {
+          if (holdLeft > 0 && this.roundTrips.answerExpectedWithin(now + holdLeft)) {
             this.schedule(holdLeft);
             return;
           }
@@ -331,16 +266,9 @@ export class RateLimiter {
     this.holdingSinceMs = undefined;
   }
 
-  /** Some request on its way back is expected to answer (and may ask again) by `byMs`. */
-  private answerExpectedWithin(byMs: number): boolean {
-    if (this.roundTripMs === undefined) return false;
-    const roundTrip = this.roundTripMs;
-    return this.outstanding.some((grantedAtMs) => grantedAtMs + roundTrip <= byMs);
-  }
-
   private grant(now: number): void {
     this.sent.push(now);
-    if (this.waves) this.outstanding.push(now);
+    if (this.waves) this.roundTrips.granted(now);
     (this.waiters.shift() as (grantedAtMs: number) => void)(now);
   }
 }

@@ -1,7 +1,8 @@
 /** RateLimiter: sliding per-second and per-minute windows, FIFO, server feedback, pauses. Fake timers. */
 import nock from 'nock';
 import { describe, expect, it, vi } from 'vitest';
-import { DEFAULT_SAFETY_MS, DEFAULT_WAVE_SAFETY_MS, MINUTE_SAFETY_MS, RateLimiter } from '../../src/hyros/limiter.js';
+import { DEFAULT_SAFETY_MS, DEFAULT_WAVE_SAFETY_MS, MINUTE_SAFETY_MS } from '../../src/hyros/limiter-options.js';
+import { RateLimiter } from '../../src/hyros/limiter.js';
 import { WAVE_SPAN_MS } from '../../src/hyros/second-window.js';
 import { BASE_PATH, ORIGIN, RecordingObserver, makeClient, until, useFakeClockAndStrictNock } from './support.js';
 

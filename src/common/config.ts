@@ -7,7 +7,9 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { configError, ConnectorError } from './errors.js';
 
-export const DEFAULT_BASE_URL = 'https://api.hyros.com/v1/api/v1.0';
+/** The path of Hyros' API root, which base_url ends in. */
+export const API_PATH = '/v1/api/v1.0';
+export const DEFAULT_BASE_URL = `https://api.hyros.com${API_PATH}`;
 
 /** An integer field with one message that states its whole range. */
 export const int = (min: number, max: number, what: string) =>

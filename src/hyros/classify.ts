@@ -2,6 +2,7 @@
  * The one table that turns an HTTP outcome into an action. Every decision about a Hyros response
  * (succeed, retry, wait for the rate limit, restart pagination, fail and how) is made here.
  */
+import { API_PATH, DEFAULT_BASE_URL } from '../common/config.js';
 import type { FailureType } from '../common/errors.js';
 
 export type Classification =
@@ -13,7 +14,7 @@ export type Classification =
   | { action: 'retry'; reason: string; minDelayMs?: number }
   | { action: 'rate_limited'; reason: string }
   | { action: 'reset_pagination'; reason: string }
-  | { action: 'fail'; failureType: FailureType; message: string; status?: number; keyRejected?: boolean };
+  | { action: 'fail'; failureType: FailureType; message: string; status?: number; keyRejected?: boolean; baseUrlWrong?: boolean };
 
 export interface HttpOutcome {
   status: number;
@@ -25,6 +26,8 @@ export interface HttpOutcome {
   hadPageId: boolean;
   /** A POST/PUT/DELETE: a 400 rejects the record instead of failing the run. */
   write?: boolean;
+  /** The configured base_url, named when it does not lead to the API. */
+  baseUrl?: string;
 }
 
 const KEY_HINT = 'Check the API key under Settings → API in Hyros.';
@@ -114,10 +117,27 @@ export function classifyResponse(outcome: HttpOutcome): Classification {
   if (status === 400 && outcome.write) {
     return { action: 'reject', status, message: apiMessage || 'HTTP 400 without a message' };
   }
+  if (status === 404 && endpoint === 'GET /user-info') {
+    // Every Hyros API version answers user-info: a 404 there means base_url is not the API root.
+    return { action: 'fail', failureType: 'config_error', status, baseUrlWrong: true, message: wrongBaseUrlMessage(outcome.baseUrl, said) };
+  }
   if (status === 404) {
     return { action: 'fail', failureType: 'system_error', status, message: `Hyros answered 404${said} for ${endpoint}: this endpoint does not exist on this account's Hyros API version.` };
   }
   return { action: 'fail', failureType: 'system_error', status, message: `Hyros rejected ${endpoint} (HTTP ${status}${said}).` };
+}
+
+/**
+ * base_url does not lead to the API. The path is not checked up front (a proxy may serve the API
+ * under another path); when it lacks the standard one, the message offers the likely fix.
+ */
+function wrongBaseUrlMessage(baseUrl: string | undefined, said: string): string {
+  let suggestion = '';
+  const root = baseUrl?.replace(/\/+$/, '') ?? 'base_url';
+  if (baseUrl !== undefined && !new URL(baseUrl).pathname.replace(/\/+$/, '').endsWith(API_PATH)) {
+    suggestion = ` Did you mean ${new URL(baseUrl).origin}${API_PATH}?`;
+  }
+  return `base_url ${root} does not lead to the Hyros API: GET /user-info answered HTTP 404${said}. Set base_url to the API root, which ends in the path ${API_PATH} (default ${DEFAULT_BASE_URL}).${suggestion}`;
 }
 
 /** Failures before any byte of the request left: the server cannot have acted on it. */

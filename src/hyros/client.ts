@@ -112,7 +112,7 @@ export class HyrosClient {
         case 'ambiguous':
           return { kind: 'ambiguous', reason: classification.reason, sentAtMs, settledAtMs: now };
         case 'fail':
-          throw new HyrosApiError(classification.message, classification.failureType, classification.status, endpoint, classification.keyRejected);
+          throw new HyrosApiError(classification.message, classification.failureType, classification.status, endpoint, classification.keyRejected, classification.baseUrlWrong);
         case 'reset_pagination':
           throw new PaginationResetError(endpoint, classification.reason);
         case 'rate_limited': {

@@ -94,6 +94,7 @@ export class Transport {
           endpoint,
           hadPageId: request.params.some(([name]) => name === 'pageId'),
           write,
+          baseUrl: this.options.baseUrl.href,
         });
         return { classification, headers: response.headers };
       }

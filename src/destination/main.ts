@@ -14,7 +14,7 @@ import { MessageWriter } from '../protocol/writer.js';
 
 const writer = new MessageWriter(process.stdout);
 const logger = new Logger(writer);
-const { run } = createCommandRunner(writer);
+const { run } = createCommandRunner(writer, 'destination-hyros');
 
 export const DESTINATION_SPEC_FILE = new URL('../../../spec/destination-spec.json', import.meta.url);
 

@@ -1,8 +1,12 @@
 /**
  * How a connector process runs a command: any failure, thrown or uncaught, ends in exactly one
  * redacted TRACE ERROR on stdout and a non-zero exit code. Both connectors' entry points use it.
+ *
+ * Whenever the exit code is not 0, one line also goes to stderr saying why, so a person who
+ * redirected stdout (the protocol channel) to a file or the next process still sees it.
  */
 import { ConnectorError, errorMessage } from '../common/errors.js';
+import { redact } from '../common/redact.js';
 import { errorTraceMessage } from './messages.js';
 import type { MessageWriter } from './writer.js';
 
@@ -12,7 +16,12 @@ export interface CommandRunner {
   reportFatal(error: unknown): Promise<void>;
 }
 
-export function createCommandRunner(writer: MessageWriter): CommandRunner {
+/** One line on stderr for a person: never the key, never more than one line. */
+export function tellOnStderr(connector: string, text: string): void {
+  process.stderr.write(`${connector}: ${redact(text).replace(/\s+/g, ' ').trim()}\n`);
+}
+
+export function createCommandRunner(writer: MessageWriter, connector: string): CommandRunner {
   let fatalReported = false;
 
   async function reportFatal(error: unknown): Promise<void> {
@@ -20,13 +29,16 @@ export function createCommandRunner(writer: MessageWriter): CommandRunner {
     fatalReported = true;
     const known = error instanceof ConnectorError;
     const message = known ? error.message : `Something went wrong in the connector: ${errorMessage(error)}`;
+    const failureType = known ? error.failureType : 'system_error';
     writer.send(
-      errorTraceMessage(message, known ? error.failureType : 'system_error', {
+      errorTraceMessage(message, failureType, {
         internalMessage: known ? error.internalMessage : errorMessage(error),
-        stackTrace: error instanceof Error ? error.stack : undefined,
+        // A config error is the user's to fix: its stack says nothing to them.
+        stackTrace: error instanceof Error && failureType !== 'config_error' ? error.stack : undefined,
       }),
     );
     await writer.flush();
+    tellOnStderr(connector, message);
     process.exitCode = 1;
   }
 
@@ -41,11 +53,21 @@ export function createCommandRunner(writer: MessageWriter): CommandRunner {
     reportFatal,
     async run(command) {
       try {
-        process.exitCode = await command();
+        const exitCode = await command();
+        process.exitCode = exitCode;
         await writer.flush();
+        if (exitCode !== 0) tellOnStderr(connector, summarizeErrors(writer.errorsSent, exitCode));
       } catch (error) {
         await reportFatal(error);
       }
     },
   };
+}
+
+/** The errors a command reported one by one (failed streams), as one line. */
+function summarizeErrors(errors: readonly string[], exitCode: number): string {
+  const first = errors[0];
+  if (first === undefined) return `exited with code ${exitCode}; see the LOG messages on stdout.`;
+  if (errors.length === 1) return first;
+  return `${errors.length} errors (each in a TRACE ERROR message on stdout); the first: ${first}`;
 }

@@ -13,7 +13,7 @@ import { MessageWriter } from '../protocol/writer.js';
 
 const writer = new MessageWriter(process.stdout);
 const logger = new Logger(writer);
-const { run } = createCommandRunner(writer);
+const { run } = createCommandRunner(writer, 'source-hyros');
 const text = (value: string | boolean | undefined) => value as string;
 
 await runCommandLine({

@@ -4,8 +4,10 @@ import { EventEmitter } from 'node:events';
 export class MemorySink extends EventEmitter {
   chunks: string[] = [];
 
-  write(chunk: string): boolean {
+  write(chunk: string, callback?: (error?: Error | null) => void): boolean {
     this.chunks.push(chunk);
+    // As a stream does: the chunk is taken now, confirmed later.
+    if (callback) queueMicrotask(() => callback());
     return true;
   }
 

@@ -75,4 +75,34 @@ describe('MessageWriter', () => {
     expect(text).not.toContain('sk-live-SECRET-9999');
     expect(sink.messages()[0]).toEqual({ type: 'LOG', log: { level: 'ERROR', message: 'failed with key ********** in header' } });
   });
+
+  it('tells the state watcher of a STATE only once the sink confirms its chunk, in order, and never after a failed write', async () => {
+    const confirms: Array<(error?: Error | null) => void> = [];
+    const sink = Object.assign(new EventEmitter(), {
+      write(_chunk: string, callback?: (error?: Error | null) => void): boolean {
+        if (callback) confirms.push(callback);
+        return true;
+      },
+    });
+    const writer = new MessageWriter(sink);
+    const seen: unknown[] = [];
+    writer.watchStates((state) => seen.push((state.stream as { stream_state: unknown }).stream_state));
+    writer.sendRecord('leads', { id: 'a' }, 1);
+    writer.send(stateMessage('leads', { occurred_at: '2026-01-01T00:00:00Z' }, 1));
+    writer.send(stateMessage('sales', { occurred_at: '2026-01-02T00:00:00Z' }, 0));
+    let confirmed = false;
+    const waiting = writer.statesConfirmed().then(() => (confirmed = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    // Handed to the sink, not yet confirmed: nothing is known to have reached stdout.
+    expect(seen).toEqual([]);
+    expect(confirmed).toBe(false);
+    confirms.shift()?.();
+    await waiting;
+    expect(seen).toEqual([{ occurred_at: '2026-01-01T00:00:00Z' }, { occurred_at: '2026-01-02T00:00:00Z' }]);
+    writer.send(stateMessage('leads', { occurred_at: '2026-01-03T00:00:00Z' }, 0));
+    const failed = writer.statesConfirmed();
+    confirms.shift()?.(new Error('EIO'));
+    await failed;
+    expect(seen).toHaveLength(2);
+  });
 });

@@ -1,8 +1,12 @@
-/** `read`: inputs → plan → engine. Exits non-zero when any stream failed (each already traced). */
+/**
+ * `read`: inputs → plan → engine. Exits non-zero when any stream failed (each already traced); a
+ * cause that stops the whole read (a rejected key, a wrong base_url) is thrown, to be reported once.
+ */
 import { sourceStreams } from '../catalog.js';
 import { loadConfig, readJsonFile } from '../config.js';
 import { runStreams } from '../engine/run.js';
 import { BodyGate } from '../../hyros/body-gate.js';
+import { notFoundDiagnosis } from '../../hyros/not-found.js';
 import { createHyrosClient } from '../../hyros/create.js';
 import { parseCatalog, parseState, type StreamStates } from '../../protocol/inputs.js';
 import type { Logger } from '../../protocol/logger.js';
@@ -64,9 +68,13 @@ export async function runRead(args: ReadArgs, writer: MessageWriter, logger: Log
     );
     const limiter = handle.client.limiter;
     const rate = { roundTripMs: () => limiter.recentRoundTripMs(), allowsWithin: (requests: number, withinMs: number) => limiter.allowsWithin(requests, withinMs) };
-    const result = await runStreams(streams, { concurrency: config.max_concurrency, writer, logger, rate });
+    const result = await runStreams(streams, { concurrency: config.max_concurrency, writer, logger, rate, diagnose: notFoundDiagnosis(handle.client) });
+    if (result.stoppedBy !== undefined) throw result.stoppedBy;
     if (result.failedStreams.length > 0) {
-      logger.error(`Sync finished with failed streams: ${result.failedStreams.join(', ')}. The other streams completed; the next sync resumes from the last saved state.`);
+      const completed = streams.length - result.failedStreams.length;
+      logger.error(
+        `Sync finished with failed streams: ${result.failedStreams.join(', ')}. ${completed === 0 ? 'No stream completed' : `The other ${completed} stream(s) completed`}; the next sync resumes from the last saved state.`,
+      );
       return 1;
     }
     return 0;
@@ -74,3 +82,4 @@ export async function runRead(args: ReadArgs, writer: MessageWriter, logger: Log
     await handle.close();
   }
 }
+

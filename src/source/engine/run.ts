@@ -6,7 +6,7 @@
  * finds no window left splits the busiest one (src/source/engine/split.ts), or waits for the next page
  * or completion to make one splittable.
  */
-import { HyrosApiError, PaginationResetError } from '../../hyros/errors.js';
+import { HyrosApiError, isBareUnauthorized, keyRefusedEverywhere, PaginationResetError } from '../../hyros/errors.js';
 import type { Logger } from '../../protocol/logger.js';
 import type { MessageWriter } from '../../protocol/writer.js';
 import { splitShortensRead, type RateView } from './split.js';
@@ -19,10 +19,20 @@ export interface RunOptions {
   logger: Logger;
   /** The key's rate limiter, for the split decision (none: split whenever a window is worth it). */
   rate?: RateView;
+  /**
+   * A second look at a failure before it counts: may turn it into a cause that stops the read
+   * (e.g. a 404 that is a wrong base_url rather than a missing endpoint).
+   */
+  diagnose?: (error: unknown) => Promise<unknown>;
 }
 
 export interface RunResult {
   failedStreams: string[];
+  /**
+   * The one cause that stopped the whole read (a rejected key, a wrong base_url): its streams ended
+   * INCOMPLETE without an error each, and the caller reports it once.
+   */
+  stoppedBy?: unknown;
 }
 
 export async function runStreams(streams: readonly EngineStream[], options: RunOptions): Promise<RunResult> {
@@ -75,8 +85,15 @@ export async function runStreams(streams: readonly EngineStream[], options: RunO
     changed = new Promise<void>((resolve) => (wake = resolve));
   };
 
+  let stoppedBy: unknown;
+  const stopRead = (cause: unknown) => {
+    stoppedBy ??= cause;
+    for (const run of runs) run.fail(cause);
+  };
+  // A stream whose first request got a bare 401 waits to be reported: if every stream's did, it is the key.
+  const refusedAtStart = (run: StreamRun) => run.failed && run.stats.pages === 0 && isBareUnauthorized(run.failureCause);
   const finishIfDone = (run: StreamRun) => {
-    if (run.done) run.finish();
+    if (run.done && !refusedAtStart(run)) run.finish(stoppedBy !== undefined && run.failureCause === stoppedBy);
   };
 
   const worker = async () => {
@@ -90,10 +107,11 @@ export async function runStreams(streams: readonly EngineStream[], options: RunO
       try {
         const emitted = await fetchWindow(task, writer, notify);
         task.run.completeTask(task, emitted);
-      } catch (error) {
+      } catch (caught) {
+        const error = options.diagnose ? await options.diagnose(caught) : caught;
         task.run.failTask(task, error);
-        // A rejected key fails every stream: no point hammering Hyros with it.
-        if (error instanceof HyrosApiError && error.keyRejected) for (const run of runs) run.fail(error);
+        // A rejected key (or a wrong base_url) fails every request: stop, and say it once.
+        if (error instanceof HyrosApiError && error.stopsRun) stopRead(error);
       }
       finishIfDone(task.run);
       notify();
@@ -103,10 +121,14 @@ export async function runStreams(streams: readonly EngineStream[], options: RunO
 
   const workers = Array.from({ length: Math.max(1, options.concurrency) }, () => worker());
   await Promise.all(workers);
+  if (stoppedBy === undefined && runs.length > 1 && runs.every(refusedAtStart)) {
+    stoppedBy = keyRefusedEverywhere(runs.map((run) => (run.failureCause as HyrosApiError).endpoint));
+  }
+  const silenced = (run: StreamRun) => stoppedBy !== undefined && (run.failureCause === stoppedBy || refusedAtStart(run));
   // Streams with no windows at all (or failed before any work) end here.
-  const failedStreams = runs.filter((run) => !run.finish()).map((run) => run.name);
+  const failedStreams = runs.filter((run) => !run.finish(silenced(run))).map((run) => run.name);
   await writer.flush();
-  return { failedStreams };
+  return { failedStreams, ...(stoppedBy === undefined ? {} : { stoppedBy }) };
 }
 
 /**

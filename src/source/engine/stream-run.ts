@@ -101,6 +101,11 @@ export class StreamRun {
     return this.failure !== undefined;
   }
 
+  /** Why the stream failed (the first failure), if it did. */
+  get failureCause(): unknown {
+    return this.failure;
+  }
+
   start(): void {
     this.writer.send(streamStatusMessage(this.name, 'STARTED'));
   }
@@ -225,24 +230,17 @@ export class StreamRun {
     return this.active.size === 0 && (this.failed || this.pending.length === 0);
   }
 
-  /** Ends the stream once (statuses, final state, summary). Returns false when it failed. */
-  finish(): boolean {
+  /**
+   * Ends the stream once (statuses, final state, summary). Returns false when it failed. `silent`:
+   * the read stopped for a cause reported once for all streams, so this one has no error of its own.
+   */
+  finish(silent = false): boolean {
     if (this.finished) return !this.failed;
     this.finished = true;
     if (this.failed) {
-      const error = this.failure;
-      const failureType: FailureType = error instanceof ConnectorError ? error.failureType : 'system_error';
-      const advice = this.stream.explainFailure?.(error);
-      const message = `Stream ${this.name} failed: ${errorMessage(error)}${advice ? ` ${advice}` : ''}`;
-      this.logSummary('failed');
+      this.logSummary(silent ? 'stopped' : 'failed');
       this.writer.send(streamStatusMessage(this.name, 'INCOMPLETE'));
-      this.writer.send(
-        errorTraceMessage(message, failureType, {
-          stream: this.name,
-          internalMessage: error instanceof ConnectorError ? error.internalMessage : undefined,
-          stackTrace: error instanceof Error ? error.stack : undefined,
-        }),
-      );
+      if (!silent) this.traceFailure(this.failure);
       return false;
     }
     if (!this.stream.windowed) this.writer.send(stateMessage(this.name, NO_CURSOR_STATE, this.takeRecordCount()));
@@ -251,6 +249,20 @@ export class StreamRun {
     this.logSummary('complete');
     this.writer.send(streamStatusMessage(this.name, 'COMPLETE'));
     return true;
+  }
+
+  private traceFailure(error: unknown): void {
+    const failureType: FailureType = error instanceof ConnectorError ? error.failureType : 'system_error';
+    const advice = this.stream.explainFailure?.(error);
+    const message = `Stream ${this.name} failed: ${errorMessage(error)}${advice ? ` ${advice}` : ''}`;
+    this.writer.send(
+      errorTraceMessage(message, failureType, {
+        stream: this.name,
+        internalMessage: error instanceof ConnectorError ? error.internalMessage : undefined,
+        // A config error is the user's to fix: its stack says nothing to them.
+        stackTrace: error instanceof Error && failureType !== 'config_error' ? error.stack : undefined,
+      }),
+    );
   }
 
   private emitState(): void {
@@ -274,7 +286,7 @@ export class StreamRun {
     );
   }
 
-  private logSummary(outcome: 'complete' | 'failed'): void {
+  private logSummary(outcome: 'complete' | 'failed' | 'stopped'): void {
     const s = this.stats;
     this.logger.info(
       `${this.name}: ${outcome} — ${s.records} records, ${s.pages} pages, ${s.requests} requests, ${s.retries} retries, ${s.rateLimited} rate-limited (429), ${(s.waitedMs / 1000).toFixed(1)} s waited on rate limits, ${((Date.now() - this.startedAt) / 1000).toFixed(1)} s`,

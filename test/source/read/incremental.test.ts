@@ -10,6 +10,7 @@ import {
   FakeHyros,
   idsOf,
   lead,
+  logsOf,
   ms,
   read,
   recordsOf,
@@ -320,7 +321,7 @@ describe('statuses, failures and every stream checkpoints', () => {
 });
 
 describe('401 answers', () => {
-  it('a bare 401 (older Hyros: key lacks the role) fails only its stream; "Api key not valid" fails every stream', async () => {
+  it('a bare 401 (older Hyros: key lacks the role) fails only its stream; "Api key not valid" stops every stream, reported once', async () => {
     const bare = new FakeHyros();
     bare.serve('leads', [lead('l1', '2026-01-01T10:00:00Z')]);
     bare.serve('calls', [], { failWith: { status: 401, body: { message: ['Unauthorized'] } } });
@@ -338,11 +339,29 @@ describe('401 answers', () => {
     rejected.serve('leads', [lead('l1', '2026-01-01T10:00:00Z')], { delayMs: () => 200 });
     rejected.serve('calls', [], { failWith: { status: 401, body: { result: 'ERROR', message: ['Api key not valid'] } } });
     const all = await read({ config: { start_date: '2026-01-01', end_date: '2026-01-03', max_concurrency: 2 }, streams: ['leads', 'calls'] });
-    expect(all.code).toBe(1);
     expect(statusesOf(all.messages, 'leads').at(-1)).toBe('INCOMPLETE');
     expect(statusesOf(all.messages, 'calls').at(-1)).toBe('INCOMPLETE');
-    const errors = all.messages.filter((m) => m.type === 'TRACE' && m.trace.type === 'ERROR').map((m) => m.trace.error);
-    expect(errors.map((e) => e.stream_descriptor.name).sort()).toEqual(['calls', 'leads']);
-    for (const e of errors) expect(e.message).toContain('Hyros rejected the API key (HTTP 401: Api key not valid)');
+    // One cause: no stream reports it; read throws it once (the runner turns it into the one TRACE ERROR).
+    expect(all.messages.filter((m) => m.type === 'TRACE' && m.trace.type === 'ERROR')).toEqual([]);
+    expect(all.code).toBeUndefined();
+    expect(all.error).toMatchObject({
+      failureType: 'config_error',
+      keyRejected: true,
+      message: 'Hyros rejected the API key (HTTP 401: Api key not valid). Check the API key under Settings → API in Hyros.',
+    });
+    expect(logsOf(all.messages, 'ERROR')).toEqual([]);
+  });
+
+  it('a bare 401 on the first request of every stream is the key: one error naming each endpoint, no error per stream', async () => {
+    const fake = new FakeHyros();
+    for (const stream of ['leads', 'sales', 'calls']) fake.serve(stream, [], { failWith: { status: 401, body: { message: ['Unauthorized'] } } });
+    const out = await read({ config: { start_date: '2026-01-01', end_date: '2026-01-03', max_concurrency: 2 }, streams: ['leads', 'sales', 'calls'] });
+    for (const stream of ['leads', 'sales', 'calls']) expect(statusesOf(out.messages, stream)).toEqual(['STARTED', 'INCOMPLETE']);
+    expect(out.messages.filter((m) => m.type === 'TRACE' && m.trace.type === 'ERROR')).toEqual([]);
+    expect(out.error).toMatchObject({
+      failureType: 'config_error',
+      message:
+        'Hyros answered HTTP 401 (Unauthorized) to the first request of every stream (GET /calls, GET /leads, GET /sales): the API key is not valid, or has none of the roles these streams need. Check the API key and its roles under Settings → API in Hyros.',
+    });
   });
 });

@@ -6,7 +6,7 @@
  *
  * Every child process is spawned asynchronously: the sandbox answers on this event loop.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../sandbox/server.js';
@@ -33,9 +33,9 @@ let dataDir: string;
 let shimDir: string;
 let discovered: Array<{ name: string; source_defined_primary_key?: string[][] } & Record<string, unknown>>;
 
-/** `docker run --rm -i --network host -v dataDir:/data:ro IMAGE ...args` */
-function dockerRun(args: string[]): Promise<RunResult> {
-  return dockerRunIn(IMAGE, dataDir, args);
+/** `docker run --rm -i --network host -v dataDir:/data:ro [extra] IMAGE ...args` */
+function dockerRun(args: string[], extra: string[] = []): Promise<RunResult> {
+  return dockerRunIn(IMAGE, dataDir, args, { extra });
 }
 
 function writeData(name: string, value: unknown): void {
@@ -149,6 +149,25 @@ describe(`image ${IMAGE}: Airbyte commands through the ENTRYPOINT`, () => {
     expect(errors).toEqual([]);
     const states = messages(inImage.stdout).filter((m) => m.type === 'STATE');
     expect(states.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('read --state-out into a mounted folder writes the same state file as the host run, and the next run takes it as --state', async () => {
+    const stateDir = makeDataDir('source-hyros-state-');
+    chmodSync(stateDir, 0o777); // the image's non-root user writes here
+    try {
+      const args = ['read', '--config', '/data/config.json', '--catalog', '/data/catalog.json'];
+      const inImage = await dockerRun([...args, '--state-out', '/state/state.json'], ['-v', `${stateDir}:/state`]);
+      expect(inImage.code, explain(inImage)).toBe(0);
+      const onHost = await run('node', ['dist/src/source/main.js', ...args.map((a) => a.replace(/^\/data\//, `${dataDir}/`)), '--state-out', join(stateDir, 'host.json')]);
+      expect(onHost.code, explain(onHost)).toBe(0);
+      const file = JSON.parse(readFileSync(join(stateDir, 'state.json'), 'utf8')) as Array<{ stream: { stream_descriptor: { name: string } } }>;
+      expect(file.map((s) => s.stream.stream_descriptor.name).sort()).toEqual(['leads', 'sales']);
+      expect(file).toEqual(JSON.parse(readFileSync(join(stateDir, 'host.json'), 'utf8')));
+      const next = await dockerRun([...args, '--state', '/state/state.json', '--state-out', '/state/state.json'], ['-v', `${stateDir}:/state`]);
+      expect(next.code, explain(next)).toBe(0);
+    } finally {
+      rmSync(stateDir, { recursive: true, force: true });
+    }
   });
 });
 

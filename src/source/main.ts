@@ -3,7 +3,7 @@
 // `node dist/src/source/main.js` and the image behave the same.
 /**
  * The CLI (Airbyte's source contract): spec | check --config | discover --config |
- * read --config --catalog [--state]. stdout carries only protocol messages; any failure ends in
+ * read --config --catalog [--state] [--state-out]. stdout carries only protocol messages; any failure ends in
  * exactly one TRACE ERROR and a non-zero exit.
  */
 import { Logger } from '../protocol/logger.js';
@@ -41,10 +41,22 @@ await runCommandLine({
     {
       name: 'read',
       describe: 'read records',
-      options: { config: configOption, catalog: catalogOption, state: { type: 'string', describe: 'path to the state JSON of the previous sync' } },
+      options: {
+        config: configOption,
+        catalog: catalogOption,
+        state: { type: 'string', describe: 'path to the state JSON of the previous sync' },
+        'state-out': {
+          type: 'string',
+          describe: "keep this file up to date with every stream's last state, to pass as the next run's --state (may be the --state file itself)",
+        },
+      },
       run: (args) =>
         run(async () =>
-          (await import('./commands/read.js')).runRead({ config: text(args.config), catalog: text(args.catalog), state: args.state as string | undefined }, writer, logger),
+          (await import('./commands/read.js')).runRead(
+            { config: text(args.config), catalog: text(args.catalog), state: args.state as string | undefined, stateOut: args['state-out'] as string | undefined },
+            writer,
+            logger,
+          ),
         ),
     },
   ],

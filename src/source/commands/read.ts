@@ -9,7 +9,9 @@ import { BodyGate } from '../../hyros/body-gate.js';
 import { notFoundDiagnosis } from '../../hyros/not-found.js';
 import { createHyrosClient } from '../../hyros/create.js';
 import { parseCatalog, parseState, type StreamStates } from '../../protocol/inputs.js';
+import { StateFile } from '../../protocol/state-file.js';
 import type { Logger } from '../../protocol/logger.js';
+import type { JsonObject } from '../../protocol/messages.js';
 import type { MessageWriter } from '../../protocol/writer.js';
 import { resolveAccounts } from '../read/accounts.js';
 import type { PlanContext } from '../read/plan.js';
@@ -29,6 +31,8 @@ export interface ReadArgs {
   config: string;
   catalog: string;
   state?: string | undefined;
+  /** Keep this file up to date with every stream's last state (the next run's `--state`). */
+  stateOut?: string | undefined;
 }
 
 export async function runRead(args: ReadArgs, writer: MessageWriter, logger: Logger): Promise<number> {
@@ -40,6 +44,8 @@ export async function runRead(args: ReadArgs, writer: MessageWriter, logger: Log
   const catalogInfo = new Map(available.map((s) => [s.airbyteStream.name, { supportedSyncModes: s.airbyteStream.supported_sync_modes }]));
   const configured = parseCatalog(await readJsonFile(args.catalog, 'catalog'), args.catalog, catalogInfo);
   const states: StreamStates = args.state ? parseState(await readJsonFile(args.state, 'state', { allowEmpty: true }), args.state) : new Map();
+  const stateFile = args.stateOut === undefined ? undefined : await StateFile.open(args.stateOut, streamStateSeed(states));
+  if (stateFile) writer.watchStates((state) => stateFile.add(state));
 
   const syncEndMs = Math.min(config.endMs ?? Date.now(), Date.now());
   // The workers' request chains leave in waves; however many requests are on their way, only two
@@ -80,6 +86,16 @@ export async function runRead(args: ReadArgs, writer: MessageWriter, logger: Log
     return 0;
   } finally {
     await handle.close();
+    if (stateFile) {
+      await writer.statesConfirmed();
+      stateFile.close();
+    }
   }
 }
 
+/** The incoming states as STREAM states: a stream this run does not read keeps its state in --state-out. */
+function streamStateSeed(states: StreamStates): JsonObject[] {
+  return [...states]
+    .filter(([, state]) => state !== null)
+    .map(([name, state]) => ({ type: 'STREAM', stream: { stream_descriptor: { name }, stream_state: state } }));
+}

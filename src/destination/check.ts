@@ -3,7 +3,8 @@
  * POSTed to a create endpoint answers 400 when the key has the role (Hyros validates it and creates
  * nothing) and 403 `Missing role …` (older APIs: a bare 401) when not. A refund cannot be probed
  * without refunding, so its role is reported on first use. With `streams` set every configured
- * object must be writable; without it, the key must be able to write at least one object.
+ * object must be writable; without it, the key must be able to write at least one object. A
+ * rejected_records_path that cannot be written fails first, without creating the file.
  */
 import type { HyrosClient } from '../hyros/client.js';
 import { HyrosApiError } from '../hyros/errors.js';
@@ -14,6 +15,8 @@ import type { MessageWriter } from '../protocol/writer.js';
 import { loadDestinationConfig, type ResolvedDestinationConfig } from './config.js';
 import { OBJECT_NAMES, OBJECTS, type ObjectDef } from './objects.js';
 import { RequestStatusPoller } from './request-status.js';
+import { notFoundDiagnosis } from '../hyros/not-found.js';
+import { rejectedPathProblem } from './report.js';
 
 type Probe = { object: ObjectDef; writable: true } | { object: ObjectDef; writable: false; why: string };
 
@@ -23,7 +26,13 @@ export async function runDestinationCheck(configPath: string, writer: MessageWri
   const { config, handle, deadline: signal } = session;
   const context: RequestContext = { signal, ...(config.account_id === undefined ? {} : { accountId: config.account_id }) };
   try {
-    const verdict = await probeAll(config, handle.client, context).catch((error: unknown) => ({ failed: explain(error, config, signal) }));
+    const rejectedProblem = config.rejected_records_path === undefined ? undefined : await rejectedPathProblem(config.rejected_records_path);
+    if (rejectedProblem !== undefined) {
+      writer.send(connectionStatusMessage('FAILED', rejectedProblem));
+      return 0;
+    }
+    const diagnose = notFoundDiagnosis(handle.client, context);
+    const verdict = await probeAll(config, handle.client, context).catch(async (error: unknown) => ({ failed: explain(await diagnose(error), config, signal) }));
     writer.send('failed' in verdict ? connectionStatusMessage('FAILED', verdict.failed) : connectionStatusMessage('SUCCEEDED', verdict.succeeded));
     return 0;
   } finally {

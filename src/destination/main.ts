@@ -2,7 +2,7 @@
 // No V8 flags here: `write` bounds its heap in-process (src/memory.ts), as the source's `read` does.
 /**
  * destination-hyros' CLI (Airbyte's destination contract): spec | check --config | discover --config |
- * write --config --catalog [--dry-run]. stdout carries only protocol messages; any failure ends in
+ * write --config --catalog [--dry-run] [--state-out]. stdout carries only protocol messages; any failure ends in
  * exactly one TRACE ERROR and a non-zero exit.
  */
 import { readFileSync } from 'node:fs';
@@ -49,9 +49,19 @@ await runCommandLine({
         config: configOption,
         catalog: catalogOption,
         'dry-run': { type: 'boolean', describe: 'validate and map, send nothing, echo no state' },
+        'state-out': {
+          type: 'string',
+          describe: "keep this file up to date with every stream's last echoed state, to pass as the source's next --state",
+        },
       },
       run: (args) =>
-        run(async () => (await import('./write.js')).runWrite({ config: text(args.config), catalog: text(args.catalog), dryRun: args['dry-run'] === true }, writer, logger)),
+        run(async () =>
+          (await import('./write.js')).runWrite(
+            { config: text(args.config), catalog: text(args.catalog), dryRun: args['dry-run'] === true, stateOut: args['state-out'] as string | undefined },
+            writer,
+            logger,
+          ),
+        ),
     },
   ],
 });

@@ -5,12 +5,26 @@
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { join, parse } from 'node:path';
 import type { RequestObserver } from '../hyros/request.js';
 import type { Logger } from '../protocol/logger.js';
 import { configError } from '../common/errors.js';
 import { maskEmailsIn } from './values.js';
+import { writableFileProblem } from '../common/writable.js';
 
 const WARNINGS_PER_STREAM = 20;
+
+/** Why the rejected-records file cannot be written (check and write say the same), or undefined. */
+export async function rejectedPathProblem(path: string): Promise<string | undefined> {
+  const problem = await writableFileProblem(path);
+  return problem === undefined ? undefined : `rejected_records_path ${path} ${problem}: give a file in an existing folder this user may write, or leave rejected_records_path empty.`;
+}
+
+/** `rejected.jsonl` → `rejected.dry-run.jsonl`: where a dry run lists its invalid records. */
+export function dryRunRejectedPath(path: string): string {
+  const { dir, name, ext } = parse(path);
+  return join(dir, `${name}.dry-run${ext}`);
+}
 
 export interface StreamCounts {
   accepted: number;
@@ -35,22 +49,36 @@ export class OutcomeReport {
   private readonly counts = new Map<string, StreamCounts>();
   private readonly observers = new Map<string, RequestObserver>();
   private file: WriteStream | undefined;
+  private path: string | undefined;
 
   constructor(
     private readonly logger: Logger,
     private readonly rejectedPath: string | undefined,
   ) {}
 
-  /** Opens the rejected-records file (appending) before any record is read, so a bad path fails early. */
-  async open(): Promise<void> {
+  /**
+   * Opens the rejected-records file before any record is read, so a bad path fails early. A real
+   * run appends (rows of earlier attempts stay: they are not resent); a dry run writes beside it,
+   * to `<name>.dry-run<ext>`, replaced on every dry run, so a later real run does not list its rows twice.
+   */
+  async open(dryRun = false): Promise<void> {
     if (!this.rejectedPath) return;
-    const file = createWriteStream(this.rejectedPath, { flags: 'a' });
+    const path = dryRun ? dryRunRejectedPath(this.rejectedPath) : this.rejectedPath;
+    const problem = await rejectedPathProblem(path);
+    if (problem !== undefined) throw configError(problem);
+    const file = createWriteStream(path, { flags: dryRun ? 'w' : 'a' });
     try {
       await once(file, 'open');
     } catch (error) {
-      throw configError(`rejected_records_path ${this.rejectedPath} cannot be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); give a writable file path or leave it empty.`);
+      throw configError(`rejected_records_path ${path} cannot be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); give a writable file path or leave it empty.`);
     }
     this.file = file;
+    this.path = path;
+  }
+
+  /** Where the full rejected records go in this run, if anywhere. */
+  get filePath(): string | undefined {
+    return this.path;
   }
 
   stream(label: string): StreamCounts {
@@ -88,7 +116,7 @@ export class OutcomeReport {
       const reasons = entry.outcome === 'rejected' ? maskEmailsIn(entry.reasons.join('; ')) : entry.reasons.join('; ');
       this.logger.warn(`${what} ${entry.object} record of stream ${entry.stream} (${key}): ${reasons}`);
       if (counts.warned === WARNINGS_PER_STREAM) {
-        this.logger.warn(`Stream ${entry.stream}: further rejected or invalid records are counted, not logged one by one${this.rejectedPath ? ` (all of them go to ${this.rejectedPath})` : ''}.`);
+        this.logger.warn(`Stream ${entry.stream}: further rejected or invalid records are counted, not logged one by one${this.path ? ` (all of them go to ${this.path})` : ''}.`);
       }
     }
     if (this.file && !this.file.write(`${JSON.stringify({ ...entry, emitted_at: Date.now() })}\n`)) await once(this.file, 'drain');

@@ -1,7 +1,8 @@
 /**
  * `write --config --catalog [--dry-run]`: Airbyte messages on stdin → Hyros writes, STATE echoes on
- * stdout (destination-contract §1, §4). Lines that are not Airbyte messages are skipped with a
- * bounded WARN; records of streams not in the catalog are ignored with one WARN per stream.
+ * stdout. Lines that are not Airbyte messages are skipped with a bounded WARN; a record of a stream
+ * (name and namespace) the catalog does not hold stops the write: what came before it is finished
+ * and its states echoed, nothing after it is read.
  */
 import { readJsonFile } from '../common/config.js';
 import { configError, ConnectorError } from '../common/errors.js';
@@ -11,12 +12,14 @@ import type { Logger } from '../protocol/logger.js';
 import type { EchoedStateMessage } from '../protocol/messages.js';
 import type { MessageWriter } from '../protocol/writer.js';
 import { registerSecret } from '../common/redact.js';
-import { bindCatalog, streamId } from './catalog.js';
+import { bindCatalog, streamId, type StreamBinding } from './catalog.js';
 import { loadDestinationConfig } from './config.js';
 import { readLines } from './lines.js';
 import { WritePipeline } from './pipeline.js';
 import { OutcomeReport } from './report.js';
 import { StateLedger } from './states.js';
+import { StateFile } from '../protocol/state-file.js';
+import { notFoundDiagnosis } from '../hyros/not-found.js';
 import { maskEmailsIn } from './values.js';
 
 const SKIPPED_LINES_LOGGED = 10;
@@ -25,6 +28,8 @@ export interface WriteArgs {
   config: string;
   catalog: string;
   dryRun?: boolean;
+  /** Keep this file up to date with every stream's last echoed state (the source's next `--state`). */
+  stateOut?: string | undefined;
 }
 
 export async function runWrite(args: WriteArgs, writer: MessageWriter, logger: Logger, input: AsyncIterable<Buffer | string> = process.stdin): Promise<number> {
@@ -40,8 +45,11 @@ export async function runWrite(args: WriteArgs, writer: MessageWriter, logger: L
         'but Hyros data cannot be bulk-deleted: records written earlier stay in Hyros, and this write updates them by their natural key.',
     );
   }
+  // Never in a dry run: it echoes no state, and the file keeps what the last real run wrote.
+  const stateFile = args.stateOut === undefined || dryRun ? undefined : await StateFile.open(args.stateOut, 'file');
+  if (stateFile) writer.watchStates((state) => stateFile.add(state));
   const report = new OutcomeReport(logger, config.rejected_records_path);
-  await report.open();
+  await report.open(dryRun);
   const ledger = new StateLedger();
   // States go out as soon as their records have outcomes, and at once (not batched with later
   // output): they are the platform's checkpoints. Never in a dry run, never after a failure.
@@ -65,10 +73,14 @@ export async function runWrite(args: WriteArgs, writer: MessageWriter, logger: L
     ledger,
     onSettled: echoReady,
   });
-  if (dryRun) logger.info('Dry run: records are validated and mapped, nothing is sent to Hyros, and no state is echoed.');
+  if (dryRun) {
+    const listed = report.filePath === undefined ? '' : ` Invalid records are listed in ${report.filePath} (replaced on every dry run), not in rejected_records_path.`;
+    logger.info(`Dry run: records are validated and mapped, nothing is sent to Hyros, and no state is echoed.${listed}`);
+  }
 
   let skipped = 0;
-  const unknownStreams = new Set<string>();
+  let outsideCatalog: ConnectorError | undefined;
+  let failure: unknown;
   const skip = (reason: string): void => {
     skipped++;
     if (skipped <= SKIPPED_LINES_LOGGED) logger.warn(`Skipped an input line: ${reason}.`);
@@ -94,14 +106,12 @@ export async function runWrite(args: WriteArgs, writer: MessageWriter, logger: L
           skip('a RECORD without stream or data');
           continue;
         }
-        const id = streamId(record.stream, typeof record.namespace === 'string' ? record.namespace : undefined);
-        const binding = bindings.get(id);
+        const namespace = typeof record.namespace === 'string' && record.namespace !== '' ? record.namespace : undefined;
+        const binding = bindings.get(streamId(record.stream, namespace));
         if (!binding) {
-          if (!unknownStreams.has(id)) {
-            unknownStreams.add(id);
-            logger.warn(`Records of stream ${record.stream} are ignored: the stream is not in the configured catalog.`);
-          }
-          continue;
+          // Skipping it would let later states move the source's cursor past it: stop here.
+          outsideCatalog = notInCatalog(record.stream, namespace, [...bindings.values()]);
+          break;
         }
         await pipeline.submit(binding, data as Record<string, unknown>);
       } else if (message.type === 'STATE') {
@@ -115,24 +125,47 @@ export async function runWrite(args: WriteArgs, writer: MessageWriter, logger: L
       // TRACE, LOG and other messages carry nothing to write.
     }
     await pipeline.finish();
+    // A 404 may be a base_url that is not the API root: asked while the client is still open.
+    failure = pipeline.failure;
+    if (failure !== undefined && handle) failure = await notFoundDiagnosis(handle.client, accountContext(config))(failure);
   } finally {
     await handle?.close();
     await report.close();
+    if (stateFile) {
+      await writer.statesConfirmed();
+      stateFile.close();
+    }
   }
   if (skipped > SKIPPED_LINES_LOGGED) logger.warn(`Skipped ${skipped} input lines in all that were not Airbyte messages.`);
   report.summarize(dryRun);
   if (pipeline.statusPolls > 0) logger.info(`Request status polls (GET /requests/{id}): ${pipeline.statusPolls}.`);
   if (dryRun && ledger.received > 0) logger.info(`Dry run: ${ledger.received} state message(s) were not echoed, so the source's cursor does not move past data that was not written.`);
-  if (pipeline.failure !== undefined) {
+  if (failure !== undefined) {
     if (ledger.held > 0) logger.warn(`${ledger.held} state message(s) were not echoed: their records were not all written. The next attempt resends from the last echoed state.`);
-    throw pipeline.failure instanceof Error ? pipeline.failure : new ConnectorError(String(pipeline.failure), 'system_error');
+    throw failure instanceof Error ? failure : new ConnectorError(String(failure), 'system_error');
   }
+  if (outsideCatalog) throw outsideCatalog;
   if (!dryRun && ledger.held > 0) throw new ConnectorError(`${ledger.held} state message(s) could not be echoed.`, 'system_error');
   const { records, failed } = report.totals();
   if (records > 0 && (failed / records) * 100 > config.max_rejected_percent) {
     throw configError(
-      `${failed} of ${records} records (${((failed / records) * 100).toFixed(1)} %) were ${dryRun ? 'invalid (dry run)' : 'rejected by Hyros or invalid'}, more than max_rejected_percent (${config.max_rejected_percent} %). ${dryRun ? '' : 'Every state was echoed: '}Fix the records (see the WARN lines${config.rejected_records_path ? ` and ${config.rejected_records_path}` : ''}) and sync them again, or raise max_rejected_percent.`,
+      `${failed} of ${records} records (${((failed / records) * 100).toFixed(1)} %) were ${dryRun ? 'invalid (dry run)' : 'rejected by Hyros or invalid'}, more than max_rejected_percent (${config.max_rejected_percent} %). ${dryRun ? '' : 'Every state was echoed: '}Fix the records (see the WARN lines${report.filePath ? ` and ${report.filePath}` : ''}) and sync them again, or raise max_rejected_percent.`,
     );
   }
   return 0;
+}
+
+/** The error for a record of a stream the catalog does not hold, naming both sides. */
+function notInCatalog(name: string, namespace: string | undefined, bindings: StreamBinding[]): ConnectorError {
+  const describe = (n: string, ns: string | undefined) => `${n} (${ns === undefined ? 'no namespace' : `namespace ${ns}`})`;
+  const held = bindings.map((b) => describe(b.name, b.namespace)).join(', ');
+  return configError(
+    `Message contained a record of stream ${describe(name, namespace)}, which is not in the configured catalog (it holds ${held}). ` +
+      'The write stopped there: that record and everything after it were not written, and no later state was echoed. ' +
+      "Make the catalog's stream names and namespaces match the records' (a source's namespace is often its schema name).",
+  );
+}
+
+function accountContext(config: { account_id?: string | undefined }): { accountId?: string } {
+  return config.account_id === undefined ? {} : { accountId: config.account_id };
 }

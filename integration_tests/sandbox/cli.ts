@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   });
   process.stdout.write(`${sandbox.baseUrl}\n`);
   process.stderr.write(
-    `[sandbox] listening on ${sandbox.url} (API-Key: ${values['api-key'] ?? 'sandbox-key'}, scale ${scale}, ` +
+    `[sandbox] listening on ${sandbox.url}, base_url ${sandbox.baseUrl} (API-Key: ${values['api-key'] ?? 'sandbox-key'}, scale ${scale}, ` +
     `accounts [${accounts.join(',')}], rate limit ${values['no-rate-limit'] ? 'off' : '30/s 1000/min'}, ` +
     `writes processed after ${processingDelayMs} ms)\n`,
   );

@@ -7,7 +7,9 @@
  * rejected_records_path that cannot be written fails first, without creating the file.
  */
 import type { HyrosClient } from '../hyros/client.js';
-import { HyrosApiError } from '../hyros/errors.js';
+import { errorMessage } from '../common/errors.js';
+import { failureOf } from '../hyros/errors.js';
+import { PERMISSION_KINDS } from '../hyros/failure.js';
 import type { RequestContext } from '../hyros/request.js';
 import { explainCheckFailure, openCheck } from '../hyros/check.js';
 import { connectionStatusMessage } from '../protocol/messages.js';
@@ -41,8 +43,8 @@ export async function runDestinationCheck(configPath: string, writer: MessageWri
 }
 
 function explain(error: unknown, config: ResolvedDestinationConfig, signal: AbortSignal): string {
-  if (!signal.aborted && error instanceof HyrosApiError && error.status === 403 && config.account_id !== undefined && /client account/i.test(error.message)) {
-    return `Client account ${config.account_id} (account_id): ${error.message}`;
+  if (!signal.aborted && failureOf(error)?.kind === 'account_refused' && config.account_id !== undefined) {
+    return `Client account ${config.account_id} (account_id): ${errorMessage(error)}`;
   }
   return explainCheckFailure(error, config.baseUrl.host, signal);
 }
@@ -54,9 +56,9 @@ async function probe(object: ObjectDef, client: HyrosClient, context: RequestCon
     if (outcome.kind === 'ambiguous') throw new Error(`POST /${object.path}: no answer (${outcome.reason})`);
     return { object, writable: true };
   } catch (error) {
-    if (error instanceof HyrosApiError && !error.keyRejected && (error.status === 403 || error.status === 401)) {
-      if (/client account/i.test(error.message)) throw error;
-      return { object, writable: false, why: `needs the role "${object.role}", HTTP ${error.status}` };
+    const failure = failureOf(error);
+    if (failure && PERMISSION_KINDS.has(failure.kind)) {
+      return { object, writable: false, why: `needs the role "${object.role}", HTTP ${failure.status}` };
     }
     throw error;
   }

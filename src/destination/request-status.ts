@@ -8,7 +8,9 @@
  */
 import { sleep } from '../hyros/backoff.js';
 import type { HyrosClient } from '../hyros/client.js';
-import { HyrosApiError } from '../hyros/errors.js';
+import { errorMessage } from '../common/errors.js';
+import { failureOf } from '../hyros/errors.js';
+import { PERMISSION_KINDS } from '../hyros/failure.js';
 import type { RequestContext } from '../hyros/request.js';
 
 export type RequestStatus = { status: 'PROCESSED' } | { status: 'FAILED'; reason: string } | { status: 'PENDING' };
@@ -34,11 +36,12 @@ export class RequestStatusPoller {
     try {
       body = await this.client.getJson(`requests/${encodeURIComponent(requestId)}`, [], context);
     } catch (error) {
-      if (!(error instanceof HyrosApiError)) throw error;
-      // A JSON "Request not found" is a request Hyros has not registered yet: still pending for us.
-      if (error.status === 404 && /request not found/i.test(error.message)) return { status: 'PENDING' };
-      if (error.status === 404 || error.status === 403 || (error.status === 401 && !error.keyRejected)) {
-        this.unavailable = error.message;
+      const kind = failureOf(error)?.kind;
+      // Hyros does not know the request (yet): one it has not registered is still pending for us.
+      if (kind === 'not_found') return { status: 'PENDING' };
+      // No such endpoint (before v1.41), or no "Get Request Status" role, or a refused account.
+      if (kind === 'no_endpoint' || kind === 'account_refused' || (kind !== undefined && PERMISSION_KINDS.has(kind))) {
+        this.unavailable = errorMessage(error);
         return undefined;
       }
       throw error;

@@ -3,9 +3,9 @@ import type { Payload } from './mapping.js';
 import type { ObjectDef } from './objects.js';
 
 /** Hyros' message, and for a refund of an order Hyros does not know, what that means. */
-export function rejectionReason(object: ObjectDef, payload: Payload, outcome: { status: number; message: string }): string {
+export function rejectionReason(object: ObjectDef, payload: Payload, outcome: { status: number; message: string; notFound: boolean }): string {
   const said = `HTTP ${outcome.status}: ${outcome.message}`;
-  if (object.name === 'refund' && /not found|does not exist|unknown order/i.test(outcome.message)) {
+  if (object.name === 'refund' && outcome.notFound) {
     return `${said}. Hyros does not know order ${String(payload.orderId)} (yet): a refund applies only to an order Hyros has processed. Send the order first; in the same input a refund waits for its order.`;
   }
   return said;

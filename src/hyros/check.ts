@@ -6,7 +6,7 @@
 import { setMaxListeners } from 'node:events';
 import type { ConnectionSettings } from '../common/config.js';
 import { ConnectorError, errorMessage } from '../common/errors.js';
-import { HyrosApiError } from './errors.js';
+import { failureOf, HyrosApiError } from './errors.js';
 import { createHyrosClient, type ClientHandle } from './create.js';
 import { registerSecret } from '../common/redact.js';
 import { connectionStatusMessage } from '../protocol/messages.js';
@@ -49,7 +49,7 @@ export async function openCheck<C extends ConnectionSettings>(load: () => Promis
 /** A probe's failure as the CONNECTION_STATUS message: a deadline, a rate limit, an unreachable host, or the error's own words. */
 export function explainCheckFailure(error: unknown, host: string, deadline: AbortSignal): string {
   if (deadline.aborted) return `Hyros at ${host} did not answer within ${CHECK_DEADLINE_MS / 1000} s. Check base_url and the network (proxy settings: HTTPS_PROXY/NO_PROXY).`;
-  if (error instanceof HyrosApiError && error.status === 429) return 'Hyros is rate limiting this API key (HTTP 429, rate limited); another tool may be using it. Try again in a minute.';
+  if (failureOf(error)?.kind === 'rate_limit_exhausted') return 'Hyros is rate limiting this API key (HTTP 429, rate limited); another tool may be using it. Try again in a minute.';
   if (error instanceof HyrosApiError && error.failureType === 'transient_error') return `Could not reach Hyros at ${host}: ${error.message}`;
   return errorMessage(error);
 }

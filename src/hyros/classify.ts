@@ -1,20 +1,23 @@
 /**
  * The one table that turns an HTTP outcome into an action. Every decision about a Hyros response
- * (succeed, retry, wait for the rate limit, restart pagination, fail and how) is made here.
+ * (succeed, retry, wait for the rate limit, restart pagination, fail and why) is made here, and
+ * only here are Hyros' words read: a failure leaves as data (failure.ts), rendered once.
  */
-import { API_PATH, DEFAULT_BASE_URL } from '../common/config.js';
-import type { FailureType } from '../common/errors.js';
+import type { Failure } from './failure.js';
 
 export type Classification =
   | { action: 'ok'; body: unknown }
-  /** A write Hyros refused for its content (400, or 200 with `result: "ERROR"`): never retried. */
-  | { action: 'reject'; message: string; status: number }
+  /**
+   * A write Hyros refused for its content (400, or 200 with `result: "ERROR"`): never retried.
+   * `message` is Hyros' own; `notFound`: it says it does not know the record (a refund's order).
+   */
+  | { action: 'reject'; message: string; status: number; notFound: boolean }
   /** A write that may or may not have reached Hyros (the answer was lost): resending may duplicate it. */
   | { action: 'ambiguous'; reason: string }
   | { action: 'retry'; reason: string; minDelayMs?: number }
   | { action: 'rate_limited'; reason: string }
   | { action: 'reset_pagination'; reason: string }
-  | { action: 'fail'; failureType: FailureType; message: string; status?: number; keyRejected?: boolean; baseUrlWrong?: boolean };
+  | { action: 'fail'; failure: Failure };
 
 export interface HttpOutcome {
   status: number;
@@ -29,9 +32,6 @@ export interface HttpOutcome {
   /** The configured base_url, named when it does not lead to the API. */
   baseUrl?: string;
 }
-
-const KEY_HINT = 'Check the API key under Settings → API in Hyros.';
-const ROLE_HINT = 'Add the role to the API key under Settings → API in Hyros, or deselect the stream.';
 
 /** A short human message from a JSON envelope, plain text or an HTML error page. */
 export function extractMessage(bodyText: string, contentType = ''): string {
@@ -70,7 +70,8 @@ export function classifyResponse(outcome: HttpOutcome): Classification {
       return { action: 'ok', body: undefined };
     }
     if ((body as { result?: unknown } | null)?.result === 'ERROR') {
-      return { action: 'reject', status, message: extractMessage(bodyText, outcome.contentType) || 'Hyros answered result ERROR' };
+      const message = extractMessage(bodyText, outcome.contentType);
+      return { action: 'reject', status, message: message || 'Hyros answered result ERROR', notFound: NOT_FOUND.test(message) };
     }
     return { action: 'ok', body };
   }
@@ -84,29 +85,16 @@ export function classifyResponse(outcome: HttpOutcome): Classification {
   }
   const apiMessage = extractMessage(bodyText, outcome.contentType);
   const said = apiMessage ? `: ${apiMessage}` : '';
+  const answered = { endpoint, apiMessage };
   if (status === 429) return { action: 'rate_limited', reason: `HTTP 429${said}` };
   if (status === 408 || status >= 500) return { action: 'retry', reason: `HTTP ${status}${said}` };
-  if (/api key not valid/i.test(apiMessage)) {
-    return { action: 'fail', failureType: 'config_error', status, keyRejected: true, message: `Hyros rejected the API key (HTTP ${status}${said}). ${KEY_HINT}` };
-  }
-  if (status === 401) {
-    // A bare 401 is also how older Hyros versions answered a key that lacks the endpoint's role.
-    return {
-      action: 'fail',
-      failureType: 'config_error',
-      status,
-      message: `Hyros answered HTTP 401${said} for ${endpoint}: the API key is missing or invalid, or lacks the role this endpoint needs. Check the key and its roles under Settings → API in Hyros.`,
-    };
-  }
+  if (/api key not valid/i.test(apiMessage)) return fail({ kind: 'key_rejected', status, ...answered });
+  if (status === 401) return fail({ kind: 'unauthorized', status, ...answered });
   if (status === 403) {
     const role = /missing role:?\s*([\w -]+)/i.exec(apiMessage)?.[1]?.trim();
-    if (role) {
-      return { action: 'fail', failureType: 'config_error', status, message: `The API key lacks the Hyros role ${role} needed for ${endpoint} (HTTP 403). ${ROLE_HINT}` };
-    }
-    if (/not one of your connected client accounts|not authorized: account/i.test(apiMessage)) {
-      return { action: 'fail', failureType: 'config_error', status, message: `Hyros refused the client account (HTTP 403${said}). Remove it from account_ids or approve the connection in Hyros.` };
-    }
-    return { action: 'fail', failureType: 'config_error', status, message: `Hyros refused ${endpoint} (HTTP 403${said}). ${KEY_HINT}` };
+    if (role) return fail({ kind: 'missing_role', status, role, ...answered });
+    if (/not one of your connected client accounts|not authorized: account/i.test(apiMessage)) return fail({ kind: 'account_refused', status, ...answered });
+    return fail({ kind: 'forbidden', status, ...answered });
   }
   if (status === 400 && /already processing/i.test(apiMessage)) {
     return { action: 'retry', reason: `HTTP 400${said}`, minDelayMs: 5_000 };
@@ -115,29 +103,29 @@ export function classifyResponse(outcome: HttpOutcome): Classification {
     return { action: 'reset_pagination', reason: `HTTP 400${said}` };
   }
   if (status === 400 && outcome.write) {
-    return { action: 'reject', status, message: apiMessage || 'HTTP 400 without a message' };
-  }
-  if (status === 404 && endpoint === 'GET /user-info') {
-    // Every Hyros API version answers user-info: a 404 there means base_url is not the API root.
-    return { action: 'fail', failureType: 'config_error', status, baseUrlWrong: true, message: wrongBaseUrlMessage(outcome.baseUrl, said) };
+    return { action: 'reject', status, message: apiMessage || 'HTTP 400 without a message', notFound: NOT_FOUND.test(apiMessage) };
   }
   if (status === 404) {
-    return { action: 'fail', failureType: 'system_error', status, message: `Hyros answered 404${said} for ${endpoint}: this endpoint does not exist on this account's Hyros API version.` };
+    // Every Hyros API version answers user-info: a 404 there means base_url is not the API root.
+    if (endpoint === 'GET /user-info') return fail({ kind: 'wrong_base_url', status, baseUrl: outcome.baseUrl, ...answered });
+    // Hyros answers an unknown route with a plain page, an unknown thing on a known route in its JSON.
+    return fail({ kind: isJsonBody(bodyText, outcome.contentType) ? 'not_found' : 'no_endpoint', status, ...answered });
   }
-  return { action: 'fail', failureType: 'system_error', status, message: `Hyros rejected ${endpoint} (HTTP ${status}${said}).` };
+  const unknownParameter = /unknown parameter:?\s*([\w.-]*)/i.exec(apiMessage);
+  if (unknownParameter) return fail({ kind: 'unknown_parameter', status, parameter: unknownParameter[1] || undefined, ...answered });
+  return fail({ kind: 'bad_request', status, ...answered });
 }
 
-/**
- * base_url does not lead to the API. The path is not checked up front (a proxy may serve the API
- * under another path); when it lacks the standard one, the message offers the likely fix.
- */
-function wrongBaseUrlMessage(baseUrl: string | undefined, said: string): string {
-  let suggestion = '';
-  const root = baseUrl?.replace(/\/+$/, '') ?? 'base_url';
-  if (baseUrl !== undefined && !new URL(baseUrl).pathname.replace(/\/+$/, '').endsWith(API_PATH)) {
-    suggestion = ` Did you mean ${new URL(baseUrl).origin}${API_PATH}?`;
-  }
-  return `base_url ${root} does not lead to the Hyros API: GET /user-info answered HTTP 404${said}. Set base_url to the API root, which ends in the path ${API_PATH} (default ${DEFAULT_BASE_URL}).${suggestion}`;
+/** Hyros' words for a record it does not know (a refund of an order it never processed). */
+const NOT_FOUND = /not found|does not exist|unknown order/i;
+
+function fail(failure: Failure): Classification {
+  return { action: 'fail', failure };
+}
+
+function isJsonBody(bodyText: string, contentType: string): boolean {
+  const text = bodyText.trimStart();
+  return contentType.includes('json') || text.startsWith('{') || text.startsWith('[');
 }
 
 /** Failures before any byte of the request left: the server cannot have acted on it. */

@@ -108,11 +108,11 @@ export class HyrosClient {
         case 'ok':
           return { kind: 'accepted', body: classification.body, requestId: requestIdOf(classification.body), sentAtMs, settledAtMs: now };
         case 'reject':
-          return { kind: 'rejected', message: classification.message, status: classification.status };
+          return { kind: 'rejected', message: classification.message, status: classification.status, notFound: classification.notFound };
         case 'ambiguous':
           return { kind: 'ambiguous', reason: classification.reason, sentAtMs, settledAtMs: now };
         case 'fail':
-          throw new HyrosApiError(classification.message, classification.failureType, classification.status, endpoint, classification.keyRejected, classification.baseUrlWrong);
+          throw new HyrosApiError(classification.failure);
         case 'reset_pagination':
           throw new PaginationResetError(endpoint, classification.reason);
         case 'rate_limited': {
@@ -121,12 +121,7 @@ export class HyrosClient {
           // Jitter spreads the concurrent requests that were all told the same reset time.
           const waitMs = announced + Math.floor(this.options.random() * Math.min(1000, 250 + announced * 0.1));
           if (rateLimitWaited + waitMs > maxRateLimitWaitMs) {
-            throw new HyrosApiError(
-              `Hyros kept answering 429 (rate limited) for ${endpoint}: waited ${Math.round(rateLimitWaited / 1000)} s in total, and max_rate_limit_wait_seconds is ${Math.round(maxRateLimitWaitMs / 1000)}. Another tool may be using the same API key; retry later or lower requests_per_second / requests_per_minute.`,
-              'transient_error',
-              429,
-              endpoint,
-            );
+            throw new HyrosApiError({ kind: 'rate_limit_exhausted', endpoint, status: 429, waitedMs: rateLimitWaited, maxWaitMs: maxRateLimitWaitMs });
           }
           rateLimitWaited += waitMs;
           limiter.rateLimited(now);
@@ -142,12 +137,7 @@ export class HyrosClient {
             backoffDelayMs(attempt, this.options.backoffBaseMs, this.options.backoffCapMs, this.options.random),
           );
           if (attempt > maxRetries || now + delayMs - started > maxRetryTimeMs) {
-            throw new HyrosApiError(
-              `${endpoint} failed after ${attempt - 1} ${attempt - 1 === 1 ? 'retry' : 'retries'}; last error: ${classification.reason}. Hyros or the network may be having trouble; the next sync resumes from the last saved state.`,
-              'transient_error',
-              undefined,
-              endpoint,
-            );
+            throw new HyrosApiError({ kind: 'retries_exhausted', endpoint, retries: attempt - 1, lastError: classification.reason });
           }
           context.observer?.onRetry?.({ endpoint, attempt, maxRetries, delayMs, reason: classification.reason });
           await sleep(delayMs, context.signal);

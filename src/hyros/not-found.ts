@@ -4,14 +4,15 @@
  * tells them apart, asked once per client whatever the number of 404s.
  */
 import type { HyrosClient } from './client.js';
-import { HyrosApiError } from './errors.js';
+import { failureOf, HyrosApiError } from './errors.js';
 import type { RequestContext } from './request.js';
 
 /** A function that returns the error to report for a failure: a 404 may become the wrong base_url. */
 export function notFoundDiagnosis(client: HyrosClient, context: RequestContext = {}): (error: unknown) => Promise<unknown> {
   let probe: Promise<unknown> | undefined;
   return async (error) => {
-    if (!(error instanceof HyrosApiError) || error.status !== 404 || error.baseUrlWrong) return error;
+    const kind = failureOf(error)?.kind;
+    if (kind !== 'no_endpoint' && kind !== 'not_found') return error;
     probe ??= client.getJson('user-info', [], context).then(
       () => undefined,
       (probeError: unknown) => probeError,

@@ -19,7 +19,8 @@ export interface HttpRequest {
  */
 export type WriteOutcome =
   | { kind: 'accepted'; body: unknown; requestId: string | undefined; sentAtMs: number; settledAtMs: number }
-  | { kind: 'rejected'; message: string; status: number }
+  /** `message` is Hyros' own; `notFound`: Hyros does not know the record (a refund's order). */
+  | { kind: 'rejected'; message: string; status: number; notFound: boolean }
   | { kind: 'ambiguous'; reason: string; sentAtMs: number; settledAtMs: number };
 
 export interface RetryEvent {

@@ -70,12 +70,11 @@ export class Transport {
         if (response.status >= 300 && response.status < 400 && response.headers.has('location')) {
           await response.body?.cancel();
           const target = new URL(response.headers.get('location') as string, url);
-          if (target.host !== this.options.baseUrl.host || redirects >= MAX_REDIRECTS) {
-            const message =
-              target.host !== this.options.baseUrl.host
-                ? `Hyros redirected ${endpoint} to another host (${target.host}); the API key is only ever sent to ${this.options.baseUrl.host}. Check base_url.`
-                : `${endpoint} redirected more than ${MAX_REDIRECTS} times.`;
-            return { classification: { action: 'fail', failureType: 'config_error', message, status: response.status } };
+          if (target.host !== this.options.baseUrl.host) {
+            return { classification: { action: 'fail', failure: { kind: 'redirected_elsewhere', endpoint, status: response.status, host: target.host, allowedHost: this.options.baseUrl.host } } };
+          }
+          if (redirects >= MAX_REDIRECTS) {
+            return { classification: { action: 'fail', failure: { kind: 'too_many_redirects', endpoint, status: response.status, max: MAX_REDIRECTS } } };
           }
           url = target;
           continue;
@@ -99,7 +98,7 @@ export class Transport {
         return { classification, headers: response.headers };
       }
     } catch (error) {
-      if (error instanceof HyrosApiError) return { classification: { action: 'fail', failureType: error.failureType, message: error.message } };
+      if (error instanceof HyrosApiError) return { classification: { action: 'fail', failure: error.failure } };
       if (context.signal?.aborted) throw context.signal.reason;
       const classification = classifyTransportError(controller.signal.aborted ? controller.signal.reason : error, write);
       // Lower layers may echo the request (headers included) in their error text: keep the key out.
@@ -129,7 +128,7 @@ async function readBounded(response: Response, maxBytes: number, endpoint: strin
   const declared = Number(response.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > maxBytes) {
     await response.body?.cancel();
-    throw new HyrosApiError(`${endpoint} answered with a ${declared}-byte body, over the ${maxBytes}-byte limit.`, 'system_error', response.status, endpoint);
+    throw new HyrosApiError({ kind: 'body_too_large', endpoint, status: response.status, bytes: declared, maxBytes });
   }
   if (!response.body) return '';
   // Collect the raw chunks and decode once: one flat string for JSON.parse, no rope of pieces.
@@ -138,7 +137,7 @@ async function readBounded(response: Response, maxBytes: number, endpoint: strin
   for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
     bytes += chunk.byteLength;
     if (bytes > maxBytes) {
-      throw new HyrosApiError(`${endpoint} answered with a body over the ${maxBytes}-byte limit.`, 'system_error', response.status, endpoint);
+      throw new HyrosApiError({ kind: 'body_too_large', endpoint, status: response.status, bytes: undefined, maxBytes });
     }
     chunks.push(chunk);
   }

@@ -31,13 +31,13 @@ describe('HyrosClient.write', () => {
   it('400: the record is rejected with Hyros\' messages, once, not retried', async () => {
     nock(ORIGIN).post(ORDERS).once().reply(400, { result: 'ERROR', message: ['The Email is not valid', 'Invalid currency'] }, json);
     const observer = new RecordingObserver();
-    expect(await makeClient().write('POST', 'orders', order, { observer })).toEqual({ kind: 'rejected', status: 400, message: 'The Email is not valid; Invalid currency' });
+    expect(await makeClient().write('POST', 'orders', order, { observer })).toEqual({ kind: 'rejected', status: 400, message: 'The Email is not valid; Invalid currency', notFound: false });
     expect(observer.requests).toBe(1);
   });
 
   it('200 with result ERROR is a rejection too (success is judged from the body)', async () => {
     nock(ORIGIN).post(ORDERS).reply(200, { result: 'ERROR', message: ['There was a problem while processing the request'] }, json);
-    expect(await makeClient().write('POST', 'orders', order)).toEqual({ kind: 'rejected', status: 200, message: 'There was a problem while processing the request' });
+    expect(await makeClient().write('POST', 'orders', order)).toEqual({ kind: 'rejected', status: 200, message: 'There was a problem while processing the request', notFound: false });
   });
 
   it('200 with a cut body is accepted (Hyros took it; resending could duplicate), without a request id', async () => {

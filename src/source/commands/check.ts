@@ -6,7 +6,8 @@
  */
 import { loadConfig, type ResolvedConfig } from '../config.js';
 import type { HyrosClient } from '../../hyros/client.js';
-import { HyrosApiError } from '../../hyros/errors.js';
+import { failureOf } from '../../hyros/errors.js';
+import { PERMISSION_KINDS } from '../../hyros/failure.js';
 import { explainCheckFailure, openCheck } from '../../hyros/check.js';
 import type { Logger } from '../../protocol/logger.js';
 import { connectionStatusMessage } from '../../protocol/messages.js';
@@ -51,10 +52,11 @@ async function findProblem(config: ResolvedConfig, client: HyrosClient, signal: 
     try {
       await client.getJson(definition.path, [['pageSize', '1']], { signal });
     } catch (error) {
-      if (error instanceof HyrosApiError && (error.status === 403 || error.status === 401)) {
-        const role = /role (.+?) needed/.exec(error.message)?.[1] ?? definition.role;
-        forbidden.push(`${definition.name} needs the role "${role}" (HTTP ${error.status})`);
-      } else if (error instanceof HyrosApiError && error.status === 404) {
+      const failure = failureOf(error);
+      if (failure && PERMISSION_KINDS.has(failure.kind)) {
+        const role = failure.kind === 'missing_role' ? failure.role : definition.role;
+        forbidden.push(`${definition.name} needs the role "${role}" (HTTP ${failure.status})`);
+      } else if (failure?.kind === 'no_endpoint' || failure?.kind === 'not_found') {
         missing.push(definition.name);
       } else throw error;
     }

@@ -5,7 +5,8 @@
  * first request, while the other callers wait for the answer.
  */
 import type { HyrosClient } from '../../hyros/client.js';
-import { HyrosApiError } from '../../hyros/errors.js';
+import { errorMessage } from '../../common/errors.js';
+import { failureOf } from '../../hyros/errors.js';
 import type { RequestContext } from '../../hyros/request.js';
 import { paginate } from '../../hyros/paginate.js';
 import type { Logger } from '../../protocol/logger.js';
@@ -59,8 +60,10 @@ export class LeadClicksReader {
       await this.client.getJson(PATH, [['leadIds', batch.join(',')], ['pageSize', '1']], context);
       return 'batch';
     } catch (error) {
-      if (!(error instanceof HyrosApiError) || error.status !== 400) throw error;
-      this.useSingleLeadRequests(error.message);
+      // A request Hyros refused for its parameters (not the key, not a role): it wants one leadId.
+      const failure = failureOf(error);
+      if (failure?.status !== 400 || (failure.kind !== 'bad_request' && failure.kind !== 'unknown_parameter')) throw error;
+      this.useSingleLeadRequests(errorMessage(error));
       return 'single';
     }
   }
@@ -69,7 +72,7 @@ export class LeadClicksReader {
     this.mode = Promise.resolve('single');
     this.logger.warnOnce(
       'lead_clicks.single',
-      `lead_clicks: this Hyros API does not take several lead ids per GET /leads/clicks (API v1.41+ does). ${why.replace(/\.?$/, '.')} Asking for one lead per request for the rest of this sync (about 1 request per lead instead of 1 per 50).`,
+      `lead_clicks: this Hyros API does not take several lead ids per GET /leads/clicks (API v1.41+ does). ${why} Asking for one lead per request for the rest of this sync (about 1 request per lead instead of 1 per 50).`,
     );
   }
 

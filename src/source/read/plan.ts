@@ -6,7 +6,7 @@
 import type { ResolvedConfig } from '../config.js';
 import { DAY_MS, toIsoUtc } from '../../common/time/index.js';
 import type { HyrosClient } from '../../hyros/client.js';
-import { HyrosApiError } from '../../hyros/errors.js';
+import { failureOf } from '../../hyros/errors.js';
 import type { RequestContext } from '../../hyros/request.js';
 import { paginate } from '../../hyros/paginate.js';
 import { cursorFromState, type ConfiguredStream, type StreamStates } from '../../protocol/inputs.js';
@@ -66,9 +66,10 @@ export function partitionWindows(context: PlanContext, startFloorMs: number, cur
 }
 
 export function explainHyrosFailure(definition: Pick<StreamDefinition, 'name' | 'role' | 'since'>, error: unknown): string | undefined {
-  if (!(error instanceof HyrosApiError)) return undefined;
-  if (error.status === 403 && !/role/i.test(error.message)) return `This stream needs the "${definition.role}" role on the API key.`;
-  if (error.status === 404) {
+  const kind = failureOf(error)?.kind;
+  // A 403 that names no role: name the stream's.
+  if (kind === 'forbidden') return `This stream needs the "${definition.role}" role on the API key.`;
+  if (kind === 'no_endpoint') {
     return `The ${definition.name} endpoint needs Hyros API ${definition.since ?? 'a newer version'}; deselect the ${definition.name} stream if this account does not offer it.`;
   }
   return undefined;
@@ -148,7 +149,7 @@ export function buildListStream(definition: StreamDefinition, configured: Config
           if (kept.length > 0) yield* recordsOf(kept, requestContext);
         }
       } catch (error) {
-        if (error instanceof HyrosApiError && error.status === 400 && /unknown parameter/i.test(error.message)) return unsupported(outcome, query, reader);
+        if (failureOf(error)?.kind === 'unknown_parameter') return unsupported(outcome, query, reader);
         throw error;
       }
     },

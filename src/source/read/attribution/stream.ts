@@ -15,7 +15,7 @@ import type { AttributionReportConfig, ResolvedConfig } from '../../config.js';
 import { DAY_MS, type DayClock } from '../../../common/time/index.js';
 import { planDayWindows } from '../../engine/day-windows.js';
 import type { EngineStream, PartitionPlan } from '../../engine/types.js';
-import { HyrosApiError } from '../../../hyros/errors.js';
+import { failureOf } from '../../../hyros/errors.js';
 import type { RequestContext } from '../../../hyros/request.js';
 import { paginate } from '../../../hyros/paginate.js';
 import type { ConfiguredStream } from '../../../protocol/inputs.js';
@@ -149,9 +149,9 @@ async function buildAttributionStream(report: AttributionReportConfig, configure
     },
     normalize: (record) => Date.parse(record.occurred_at as string),
     explainFailure: (error) => {
-      if (!(error instanceof HyrosApiError) || error.status !== 403) return undefined;
-      if (/role|not one of your connected client accounts/i.test(error.message)) return undefined;
-      const role = error.endpoint === undefined ? undefined : ROLE_BY_PATH[error.endpoint];
+      // A 403 that names no role: name the one of the endpoint that refused.
+      const failure = failureOf(error);
+      const role = failure?.kind === 'forbidden' ? ROLE_BY_PATH[failure.endpoint] : undefined;
       return role ? `This report needs the "${role}" role on the API key.` : undefined;
     },
   };

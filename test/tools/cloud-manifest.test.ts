@@ -31,7 +31,7 @@ describe('cloud/source-hyros/manifest.yaml', () => {
     expect(omittedStreams()).toEqual([{ name: 'lead_clicks', reason: 'child-stream' }]);
     for (const definition of served) {
       const stream = streams[definition.name] as Json;
-      expect(stream.retriever.requester.path, definition.name).toBe(definition.path);
+      expect(stream.retriever.requester.url, definition.name).toMatch(new RegExp(`\\}\\}/${definition.path}$`));
       expect(stream.primary_key, definition.name).toEqual(definition.primaryKey.map((key) => key.join('.')));
       expect(manifest.schemas[definition.name], definition.name).toEqual(streamJsonSchema(definition, false));
       expect('incremental_sync' in stream, definition.name).toBe(definition.cursorSource !== undefined);

@@ -59,7 +59,6 @@ function sharedDefinitions(): JsonObject {
     templates: { utc_timestamp: UTC_TIMESTAMP_TEMPLATE, occurred_at: OCCURRED_AT_TEMPLATE },
     requester: {
       type: 'HttpRequester',
-      url_base: configValue('base_url', DEFAULT_BASE_URL),
       http_method: 'GET',
       authenticator: {
         type: 'ApiKeyAuthenticator',
@@ -151,7 +150,7 @@ function declarativeStream(stream: CloudStream): JsonObject {
     primary_key: stream.primaryKey.map((key) => key.join('.')),
     retriever: {
       type: 'SimpleRetriever',
-      requester: { $ref: ref('requester'), path: stream.path },
+      requester: { $ref: ref('requester'), url: `{{ (config.get('base_url') or '${DEFAULT_BASE_URL}').rstrip('/') }}/${stream.path}` },
       paginator: { $ref: ref('paginator') },
       record_selector: {
         type: 'RecordSelector',

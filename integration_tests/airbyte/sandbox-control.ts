@@ -14,7 +14,7 @@
  *   {"cmd": "setFaults", "faults": [{"kind": "429-burst", …}]} → {"ok": true}
  * Ends (closing the sandbox) when stdin closes or on SIGTERM.
  *   node dist/integration_tests/airbyte/sandbox-control.js [--seed N] [--processing-delay MS] [--accounts a,b]
- *        [--rate-limit] [--empty-page-cursor]
+ *        [--empty-page-cursor]
  */
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
@@ -63,15 +63,13 @@ async function main(): Promise<void> {
       seed: { type: 'string' },
       'processing-delay': { type: 'string' },
       accounts: { type: 'string' },
-      'rate-limit': { type: 'boolean', default: false },
       'empty-page-cursor': { type: 'boolean', default: false },
     },
     strict: true,
   });
   const sandbox = await startSandbox({
     seed: values.seed === undefined ? 42 : Number(values.seed),
-    // Hyros' limits (30/s, 1000/min) with --rate-limit; unlimited otherwise.
-    rateLimit: values['rate-limit'] ? undefined : false,
+    rateLimit: false,
     emptyPageCursor: values['empty-page-cursor'],
     processingDelayMs: values['processing-delay'] === undefined ? 200 : Number(values['processing-delay']),
     // Agency client accounts (each with a dataset of its own), served by `Accessible-Account-Id`.

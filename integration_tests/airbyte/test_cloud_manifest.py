@@ -185,3 +185,21 @@ def test_an_expired_page_cursor_restarts_its_window(fault_sandbox: SandboxContro
     # The window is read again from its first page: nothing is lost (its first pages come twice).
     ids = [r["id"] for r in run.records()["sales"]]
     assert set(ids) == {r["id"] for r in fault_sandbox.list_all("/sales")}
+
+
+def test_without_lookback_the_next_sync_starts_after_the_last_record(fault_sandbox: SandboxControl, tmp_path: Path) -> None:
+    """The saved cursor is the last record's occurred_at, inclusive: with lookback_window_days 0 the next
+    window starts one second after it, so a sync with nothing new emits nothing again."""
+    edition = Edition("cloud", tmp_path)
+    cfg = config(fault_sandbox.base_url, lookback_window_days=0)
+    catalog = configured_catalog(edition.run("discover", cfg).catalog(), ["sales", "calls"], True)
+    first = edition.run("read", cfg, catalog)
+    assert first.returncode == 0, first.stderr[-2000:]
+    states = first.final_states()
+    for stream in ("sales", "calls"):
+        last = max(r["occurred_at"] for r in first.records()[stream])
+        assert states[stream]["stream"]["stream_state"] == {"occurred_at": last}
+    second = edition.run("read", cfg, catalog, list(states.values()))
+    assert second.returncode == 0, second.stderr[-2000:]
+    assert second.records() == {}
+    assert {s: st["stream"]["stream_state"] for s, st in second.final_states().items()} == {s: st["stream"]["stream_state"] for s, st in states.items()}

@@ -45,6 +45,10 @@ describe('cloud/source-hyros/manifest.yaml', () => {
     const agency = manifest.definitions.agency_streams as Record<string, Json>;
     expect(agency.ads?.primary_key).toEqual(['account_id', 'ad_source_id']);
     expect(agency.stages?.schema_loader.schema.properties.account_id).toEqual({ type: 'string' });
+    // The agency stream runs the stream's own steps (by reference), then adds the account.
+    const leadSteps = agency.leads?.transformations as Array<string | Json>;
+    expect(leadSteps.slice(0, -1)).toEqual((streams.leads?.transformations as Json[]).map((_, i) => `#/definitions/streams/leads/transformations/${i}`));
+    expect((leadSteps.at(-1) as Json).fields[0].path).toEqual(['account_id']);
   });
 
   it('offers the source\'s settings it honours, with the source\'s types and defaults', () => {

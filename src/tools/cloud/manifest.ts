@@ -130,16 +130,15 @@ function transformations(stream: CloudStream): JsonObject[] {
   // `occurred_at` is computed below; every timestamp Hyros sends is rewritten in place.
   for (const path of timestampPaths(stream.jsonSchema)) {
     if (path.length === 1 && path[0] === 'occurred_at') continue;
+    if (path.length > 2) throw new Error(`${stream.name}: the timestamp template reads fields at most one object deep, not ${path.join('.')}`);
     steps.push(addField(path, ref('templates/utc_timestamp'), { timestamp_path: path }, RENDERED_CONDITION));
   }
   if (stream.keyCopy) {
-    // Written as a string, as the source does; nothing when the nested key is missing.
+    // Written as a string, as the source does; `None` (nothing written) when the nested key is missing.
     const access = stream.keyCopy.from.reduce((expression, key) => `(${expression} or {}).get('${key}')`, 'record');
-    steps.push(addField([stream.keyCopy.field], `{%- set key = ${access} -%}{{ key if key is not none else '' }}`, {}, RENDERED_CONDITION));
+    steps.push(addField([stream.keyCopy.field], `{{ ${access} }}`, {}, RENDERED_CONDITION));
   }
   if (stream.incremental) steps.push(addField(['occurred_at'], ref('templates/occurred_at'), { cursor_source: stream.cursorSource as string }));
-  // Only the agency streams have an account partition: the key's own account adds nothing.
-  steps.push(addField(['account_id'], "{{ stream_partition.get('account_id', '') }}", {}, RENDERED_CONDITION));
   return steps;
 }
 
@@ -171,6 +170,11 @@ function agencyStream(stream: CloudStream): JsonObject {
     $ref: ref(`streams/${stream.name}`),
     primary_key: ['account_id', ...stream.primaryKey.map((key) => key.join('.'))],
     retriever: { $ref: ref(`streams/${stream.name}/retriever`), partition_router: { $ref: ref('account_partitions') } },
+    // The stream's own steps (by reference), then the client account of the record's partition.
+    transformations: [
+      ...transformations(stream).map((_, index) => ref(`streams/${stream.name}/transformations/${index}`)),
+      addField(['account_id'], "{{ stream_partition['account_id'] }}", {}),
+    ],
     schema_loader: {
       type: 'InlineSchemaLoader',
       schema: { $ref: `#/schemas/${stream.name}`, properties: { $ref: `#/schemas/${stream.name}/properties`, ...extra } },

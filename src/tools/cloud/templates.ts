@@ -30,45 +30,46 @@ const JAVA = String.raw`^((?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?:Jan|Feb|Mar|Apr|May
 const GMT_OFFSET = String.raw`^(?:GMT|UTC)([+-]\d{1,2}(?::?\d{2})?)$`;
 const EPOCH_DIGITS = String.raw`^(\d{9,15})$`;
 
+/** Whether `year`-`month`-`day` (Jinja expressions) is a day of the calendar. */
+const realDay = (year: string, month: string, day: string): string =>
+  `${day} <= [31, 29 if (${year} % 4 == 0 and (${year} % 100 != 0 or ${year} % 400 == 0)) else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][${month} - 1]`;
+
 /**
- * Renders the value at `parameters.timestamp_path` (a list of keys) as ISO-8601 UTC, or nothing
- * when it is absent, empty or none of Hyros' forms (the AddFields condition then leaves it as sent).
- * Every variable is set at the top level: the engine refuses templates whose variables are only
- * set inside a branch.
+ * Renders the value at `parameters.timestamp_path` (one key, or two for a field of a nested object)
+ * as ISO-8601 UTC, or `None` when it is absent, empty or none of Hyros' forms (the AddFields
+ * condition then leaves it as sent; an empty rendering would make the engine render the template a
+ * second time, as its own default). It runs for every timestamp field of every record, so it reads
+ * values by subscript (the sandboxed attribute look-up costs more), and a one-item `for` binds the
+ * values one form needs (the engine refuses variables that are set only inside a branch).
  */
 export const UTC_TIMESTAMP_TEMPLATE = [
-  '{#- A Hyros timestamp (ISO with offset, Java Date.toString(), epoch) as ISO-8601 UTC; empty when it is none of them. -#}',
-  '{%- set ns = namespace(v=record) -%}',
-  '{%- for key in parameters.timestamp_path -%}{%- set ns.v = ns.v.get(key) if ns.v is mapping else none -%}{%- endfor -%}',
-  '{%- set v = ns.v -%}',
-  `{%- set epoch = (v is number and v is not boolean) or (v is string and v | regex_search('${EPOCH_DIGITS}') != '') -%}`,
-  '{%- set n = (v | float) if epoch else 0 -%}',
-  '{%- set ms = ((n * 1000) if (n < 100000000000 and n > -100000000000) else n) | int -%}',
-  `{%- set iso = v is string and v | regex_search('${ISO}') != '' -%}`,
-  `{%- set java = v is string and v | regex_search('${JAVA}') != '' -%}`,
-  "{%- set p = v.split(' ') if java else ['', '', '1', '', '', '2000'] -%}",
-  `{%- set months = ${MONTH_TABLE} -%}`,
-  `{%- set zones = ${zoneTable()} -%}`,
-  `{%- set fixed = p[4] | regex_search('${GMT_OFFSET}') -%}`,
-  "{%- set digits = fixed[1:] | replace(':', '') -%}",
-  "{%- set offset = (fixed[0] ~ ('%02d' % ((digits[:-2] if digits | length > 2 else digits) | int)) ~ ':' ~ (digits[-2:] if digits | length > 2 else '00')) if fixed else zones.get(p[4]) -%}",
-  "{%- set year = (v[0:4] | int) if iso else (p[5] | int) -%}",
-  "{%- set month = (v[5:7] | int) if iso else (months.get(p[1], '01') | int) -%}",
-  "{%- set day = (v[8:10] | int) if iso else (p[2] | int) -%}",
-  '{%- set leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) -%}',
-  '{%- set real_day = day <= [31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] -%}',
-  '{%- set d = str_to_datetime(v) if (iso and real_day) else none -%}',
-  '{%- if epoch -%}',
-  `{{- format_datetime(ms, '${UTC_FORMAT}' if ms % 1000 == 0 else '${UTC_MS_FORMAT}', '%ms') -}}`,
-  '{%- elif d is not none -%}',
-  `{{- format_datetime(d.strftime('%Y-%m-%dT%H:%M:%S.%f+00:00'), '${UTC_FORMAT}' if d.microsecond < 1000 else '${UTC_MS_FORMAT}') -}}`,
-  '{%- elif java and real_day and offset -%}',
-  `{{- format_datetime(p[5] ~ '-' ~ months[p[1]] ~ '-' ~ ('%02d' % day) ~ 'T' ~ p[3] ~ offset, '${UTC_FORMAT}') -}}`,
+  '{#- A Hyros timestamp (ISO with offset, Java Date.toString(), epoch) as ISO-8601 UTC; None when it is none of them. -#}',
+  "{%- set path = parameters['timestamp_path'] -%}",
+  '{%- set holder = record[path[0]] if path | length == 2 else record -%}',
+  '{%- set v = holder[path[-1]] if holder is mapping else none -%}',
+  `{%- if v is string and v | regex_search('${JAVA}') != '' -%}`,
+  "  {%- for p in [v.split(' ')] -%}",
+  `    {%- set fixed = p[4] | regex_search('${GMT_OFFSET}') -%}`,
+  "    {%- set digits = fixed[1:] | replace(':', '') -%}",
+  "    {%- set offset = (fixed[0] ~ ('%02d' % ((digits[:-2] if digits | length > 2 else digits) | int)) ~ ':' ~ (digits[-2:] if digits | length > 2 else '00')) if fixed else " +
+    `${zoneTable()}[p[4]] -%}`,
+  `    {%- set month = ${MONTH_TABLE}[p[1]] -%}`,
+  `    {{- format_datetime(p[5] ~ '-' ~ month ~ '-' ~ ('%02d' % (p[2] | int)) ~ 'T' ~ p[3] ~ offset, '${UTC_FORMAT}') if offset and ${realDay("(p[5] | int)", "(month | int)", "(p[2] | int)")} else 'None' -}}`,
+  '  {%- endfor -%}',
+  `{%- elif v is string and v | regex_search('${ISO}') != '' -%}`,
+  `  {%- for d in [str_to_datetime(v) if ${realDay('(v[0:4] | int)', '(v[5:7] | int)', '(v[8:10] | int)')} else none] -%}`,
+  `    {{- format_datetime(d.strftime('%Y-%m-%dT%H:%M:%S.%f+00:00'), '${UTC_FORMAT}' if d.microsecond < 1000 else '${UTC_MS_FORMAT}') if d is not none else 'None' -}}`,
+  '  {%- endfor -%}',
+  `{%- elif (v is number and v is not boolean) or (v is string and v | regex_search('${EPOCH_DIGITS}') != '') -%}`,
+  '  {%- for n in [v | float] -%}{%- for ms in [((n * 1000) if (n < 100000000000 and n > -100000000000) else n) | int] -%}',
+  `    {{- format_datetime(ms, '${UTC_FORMAT}' if ms % 1000 == 0 else '${UTC_MS_FORMAT}', '%ms') -}}`,
+  '  {%- endfor -%}{%- endfor -%}',
+  '{%- else -%}None',
   '{%- endif -%}',
 ].join('\n');
 
-/** AddFields condition: write the field only when the template rendered something. */
-export const RENDERED_CONDITION = "{{ value is not none and value != '' }}";
+/** AddFields condition: write the field only when the template rendered a value (`None`: nothing to write). */
+export const RENDERED_CONDITION = "{{ value != 'None' }}";
 
 /**
  * `occurred_at`: the cursor field as normalised by the timestamp fields before it; a record whose

@@ -170,10 +170,12 @@ def _read_sales(sandbox: SandboxControl, folder: Path, faults: list[dict[str, An
     return run, sandbox.call("stats")
 
 
-def test_429_waits_for_retry_after_and_loses_nothing(fault_sandbox: SandboxControl, tmp_path: Path) -> None:
-    run, stats = _read_sales(fault_sandbox, tmp_path, [{"kind": "429-burst", "path": "/sales", "every": 2, "times": 3}])
+def test_429_and_5xx_are_retried_and_lose_nothing(fault_sandbox: SandboxControl, tmp_path: Path) -> None:
+    """429s wait for their Retry-After; a 500 (no Retry-After) backs off exponentially."""
+    faults = [{"kind": "429-burst", "path": "/sales", "every": 2, "times": 3}, {"kind": "500", "path": "/sales", "after": 7, "times": 1}]
+    run, stats = _read_sales(fault_sandbox, tmp_path, faults)
     assert run.returncode == 0 and run.errors() == [], run.stderr[-2000:]
-    assert (stats["faults"], stats["status"].get("429")) == (3, 3)
+    assert (stats["faults"], stats["status"].get("429"), stats["status"].get("500")) == (4, 3, 1)
     ids = [r["id"] for r in run.records()["sales"]]
     assert sorted(ids) == sorted(r["id"] for r in fault_sandbox.list_all("/sales"))
 

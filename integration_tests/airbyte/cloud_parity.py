@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from cloud_editions import Run, documented_text, record_key
+from cloud_editions import Run, documented_differences, documented_text, record_key
 
 Findings = tuple[set[str], list[str]]
 
@@ -63,8 +63,6 @@ def compare_specs(typescript: dict[str, Any], cloud: dict[str, Any]) -> Findings
 
 
 def setting_owner(setting: str) -> str | None:
-    from cloud_editions import documented_differences
-
     for difference in documented_differences():
         if f"`{setting}`" in documented_text(difference):
             return difference

@@ -10,12 +10,15 @@
  *   {"cmd": "entityRecords", "object": "order", "key": "S-1"}  → {"ok": true, "value": [[…], …]}
  *   {"cmd": "settle"}                                          → {"ok": true} once no write is PENDING
  *   {"cmd": "stats"}                                           → {"ok": true, "value": SandboxStats}
+ *   {"cmd": "resetStats"}                                      → {"ok": true}
+ *   {"cmd": "setFaults", "faults": [{"kind": "429-burst", …}]} → {"ok": true}
  * Ends (closing the sandbox) when stdin closes or on SIGTERM.
- *   node dist/integration_tests/airbyte/sandbox-control.js [--seed N] [--processing-delay MS]
+ *   node dist/integration_tests/airbyte/sandbox-control.js [--seed N] [--processing-delay MS] [--accounts a,b]
+ *        [--empty-page-cursor]
  */
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { startSandbox, type EntityObject, type Sandbox } from '../sandbox/server.js';
+import { startSandbox, type EntityObject, type Fault, type Sandbox } from '../sandbox/server.js';
 
 type Command =
   | { cmd: 'setAsOf'; at: string | null }
@@ -23,7 +26,9 @@ type Command =
   | { cmd: 'duplicates' }
   | { cmd: 'entityRecords'; object: EntityObject; key: string }
   | { cmd: 'settle' }
-  | { cmd: 'stats' };
+  | { cmd: 'stats' }
+  | { cmd: 'resetStats' }
+  | { cmd: 'setFaults'; faults: Fault[] };
 
 async function answer(sandbox: Sandbox, command: Command): Promise<unknown> {
   switch (command.cmd) {
@@ -41,6 +46,12 @@ async function answer(sandbox: Sandbox, command: Command): Promise<unknown> {
       return undefined;
     case 'stats':
       return sandbox.stats();
+    case 'resetStats':
+      sandbox.resetStats();
+      return undefined;
+    case 'setFaults':
+      sandbox.setFaults(command.faults);
+      return undefined;
     default:
       throw new Error(`unknown command ${JSON.stringify((command as { cmd?: unknown }).cmd)}`);
   }
@@ -48,13 +59,21 @@ async function answer(sandbox: Sandbox, command: Command): Promise<unknown> {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { seed: { type: 'string' }, 'processing-delay': { type: 'string' } },
+    options: {
+      seed: { type: 'string' },
+      'processing-delay': { type: 'string' },
+      accounts: { type: 'string' },
+      'empty-page-cursor': { type: 'boolean', default: false },
+    },
     strict: true,
   });
   const sandbox = await startSandbox({
     seed: values.seed === undefined ? 42 : Number(values.seed),
     rateLimit: false,
+    emptyPageCursor: values['empty-page-cursor'],
     processingDelayMs: values['processing-delay'] === undefined ? 200 : Number(values['processing-delay']),
+    // Agency client accounts (each with a dataset of its own), served by `Accessible-Account-Id`.
+    accounts: values.accounts === undefined ? [] : values.accounts.split(',').filter(Boolean),
   });
   const stop = async (): Promise<void> => {
     await sandbox.close();

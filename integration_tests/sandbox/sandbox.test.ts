@@ -196,6 +196,18 @@ describe('hyros sandbox', () => {
     expect(r.body.message).toEqual(['Api key not valid']);
     await s2.close();
   });
+
+  it('emptyPageCursor: the last page and every empty page after it carry a nextPageId', async () => {
+    const s2 = await startSandbox({ rateLimit: false, emptyPageCursor: true });
+    const last = await get(s2, '/stages?pageSize=250');
+    expect(last.body.result).toHaveLength(5);
+    expect(last.body.nextPageId).toMatch(/^[0-9a-f]{64}$/);
+    const empty = await get(s2, `/stages?pageSize=250&pageId=${last.body.nextPageId as string}`);
+    expect(empty.body.result).toEqual([]);
+    expect(empty.body.nextPageId).toMatch(/^[0-9a-f]{64}$/);
+    expect(empty.body.nextPageId).not.toBe(last.body.nextPageId);
+    await s2.close();
+  });
 });
 
 describe('rate limiting', () => {

@@ -62,6 +62,11 @@ export interface SandboxOptions {
   apiVersion?: string;
   /** What an endpoint does with a parameter its version does not know: ignore it (default) or answer 400. */
   unknownParams?: 'ignore' | 'reject';
+  /**
+   * The last page of a list still carries a `nextPageId`, and so does every (empty) page after it:
+   * a client that follows the cursor alone never stops (the defensive stop on an empty page).
+   */
+  emptyPageCursor?: boolean;
 }
 
 export interface SandboxStats {
@@ -365,7 +370,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     if (typeof offset !== 'number') return offset;
     const slice = rows.slice(offset, offset + pageSize);
     const body: Record<string, unknown> = { result: slice.map((r) => (spec.present ? spec.present(r, p) : r.rec)) };
-    if (offset + pageSize < rows.length) body.nextPageId = pages.issue(scope, offset + pageSize);
+    if (offset + pageSize < rows.length || opts.emptyPageCursor) body.nextPageId = pages.issue(scope, offset + pageSize);
     else if (spec.nullLastPage) body.nextPageId = null;
     body.request_id = requestId();
     return json(200, body);

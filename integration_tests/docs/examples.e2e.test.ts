@@ -8,12 +8,11 @@
  * `<!-- example: sandbox (warns: TEXT) -->`. Python blocks run in integration_tests/airbyte/, Docker blocks in
  * integration_tests/image/.
  */
-import { readFileSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { examplesByDocument, sandboxStart } from './examples.js';
 import {
-  airbyteProblems,
+  blockProblems,
   createdFiles,
   makeWorkspace,
   notIgnored,
@@ -56,19 +55,7 @@ describe.each(documents)('%s: its sandbox examples, as written', (file, blocks) 
     const result = await runShell(block.code, workspace.dir, env, BLOCK_TIMEOUT_MS);
     const report = `${file}:${block.line}\n${block.code}\n--- exit ${result.code}\n--- stdout\n${result.stdout.slice(-3000)}\n--- stderr\n${result.stderr.slice(-3000)}`;
     expect(result.code, report).toBe(0);
-    const problems = airbyteProblems(result.stdout);
-    for (const created of createdFiles(workspace)) {
-      const path = join(workspace.dir, created);
-      if (created.endsWith('.jsonl') && statSync(path).mtimeMs >= started) {
-        problems.push(...airbyteProblems(readFileSync(path, 'utf8')).map((line) => `${created}: ${line}`));
-      }
-    }
-    // `<!-- example: sandbox (warns: TEXT) -->`: the block is known to log a WARN containing TEXT; it must
-    // still do so (so the note goes when the cause goes), and nothing else may go wrong.
-    const known = block.reason?.startsWith('warns: ') ? block.reason.slice('warns: '.length) : undefined;
-    const expected = known === undefined ? [] : problems.filter((line) => line.includes('"level":"WARN"') && line.includes(known));
-    if (known !== undefined) expect(expected.length, `${report}\n--- the known warning "${known}" no longer appears: remove it from the marker`).toBeGreaterThan(0);
-    expect(problems.filter((line) => !expected.includes(line)), report).toEqual([]);
+    expect(blockProblems(block.reason, result.stdout, workspace, started), report).toEqual([]);
   }, BLOCK_TIMEOUT_MS + 10_000);
 
   it('leaves only files that .gitignore covers', () => {

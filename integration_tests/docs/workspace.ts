@@ -6,7 +6,7 @@
  * runs left behind checked against `.gitignore`.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, lstatSync, mkdtempSync, readdirSync, realpathSync, symlinkSync } from 'node:fs';
+import { cpSync, lstatSync, mkdtempSync, readdirSync, readFileSync, realpathSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
@@ -154,4 +154,25 @@ export function airbyteProblems(text: string): string[] {
     if (message.type === 'LOG' && ['WARN', 'ERROR', 'FATAL'].includes(message.log?.level ?? '')) problems.push(line);
   }
   return problems;
+}
+
+/**
+ * What went wrong in one block's run: the failures its Airbyte messages report, on stdout or in the
+ * `.jsonl` files it wrote (modified since `startedMs`). A block marked `(warns: TEXT)` is known to log
+ * a WARN containing TEXT: that one is expected, and its absence is reported (so the note goes when
+ * the cause goes).
+ */
+export function blockProblems(reason: string | undefined, stdout: string, workspace: Workspace, startedMs: number): string[] {
+  const problems = airbyteProblems(stdout);
+  for (const created of createdFiles(workspace)) {
+    const path = join(workspace.dir, created);
+    if (created.endsWith('.jsonl') && statSync(path).mtimeMs >= startedMs) {
+      problems.push(...airbyteProblems(readFileSync(path, 'utf8')).map((line) => `${created}: ${line}`));
+    }
+  }
+  const known = reason?.startsWith('warns: ') ? reason.slice('warns: '.length) : undefined;
+  if (known === undefined) return problems;
+  const expected = problems.filter((line) => line.includes('"level":"WARN"') && line.includes(known));
+  const others = problems.filter((line) => !expected.includes(line));
+  return expected.length > 0 ? others : [...others, `the known warning "${known}" no longer appears: remove it from the marker`];
 }

@@ -1,12 +1,11 @@
 # Airbyte connectors for Hyros: one Dockerfile, two images. The build target picks the connector;
 # both share every layer but the last few (same runtime, both bins), so building both costs one build.
 #
-#   docker build -t airbyte/source-hyros:dev .                                    (default: the source)
-#   docker build --target destination-hyros -t airbyte/destination-hyros:dev .
-#   docker run --rm -i airbyte/source-hyros:dev spec
-#   docker run --rm -i -v "$PWD/secrets:/data:ro" airbyte/source-hyros:dev check --config /data/config.json
-#   docker run --rm -i -v "$PWD/secrets:/data:ro" airbyte/destination-hyros:dev write \
-#     --config /data/config.json --catalog /data/catalog.json < messages.jsonl
+#   docker build -t you/source-hyros:0.1.0 .                                   (default: the source)
+#   docker build --target destination-hyros -t you/destination-hyros:0.1.0 .
+#
+# `you`: your Docker Hub user or registry path. How to run them, against the bundled sandbox or in a
+# self-managed Airbyte: docs/integrations/sources/hyros.md and docs/integrations/destinations/hyros.md.
 #
 # Legacy-builder compatible (no BuildKit-only syntax). On machines without a container registry,
 # scripts/docker/make-base-image.sh provides a stand-in for the base image under the same tag.

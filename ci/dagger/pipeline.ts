@@ -9,7 +9,7 @@
  *
  * THIS PIPELINE CANNOT EXECUTE ON THE PROJECT'S OWN MACHINES: the Dagger engine is a container image
  * pulled from a registry and the SDK downloads the dagger CLI at first use; those machines have
- * neither a container registry nor general internet access (see /work/shared/design/offline-docker.md).
+ * neither a container registry nor general internet access.
  * There, the same steps run through the local Docker path: `npm test` then scripts/ci/image-stage.sh
  * (`npm run test:image`). This file is type-checked with the rest of the project (tsconfig.json
  * includes ci/**), and it stays thin: it calls the project's npm scripts, Dockerfile and scripts

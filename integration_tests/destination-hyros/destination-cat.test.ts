@@ -27,7 +27,7 @@ const records = messages.filter((m) => m.type === 'RECORD').map((m) => m.record 
 const states = messages.filter((m) => m.type === 'STATE').map((m) => m.state as Json);
 const streamNames: string[] = catalog.streams.map((s: Json) => s.stream.name as string);
 
-/** The Hyros object each sample stream feeds, by its name (destination-contract §2). */
+/** The Hyros object each sample stream feeds, by its name. */
 const OBJECT_OF_STREAM: Record<string, string> = { orders: 'order', leads: 'lead', calls: 'call', refunds: 'refund', subscriptions: 'subscription', carts: 'cart' };
 
 /** A record's natural key, read with its stream's primary_key in the configured catalog. */

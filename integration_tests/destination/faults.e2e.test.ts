@@ -1,5 +1,5 @@
 /**
- * Exactly once into Hyros (destination-contract §5) under faults: every transient and ambiguous
+ * Exactly once into Hyros under faults: every transient and ambiguous
  * fault of the sandbox, a SIGKILL mid-write followed by an Airbyte-style replay from the last echoed
  * state, and a key that dies mid-run. "No duplicate" is the sandbox's own count of natural keys
  * that became more than one order; "nothing lost" is every order id present after processing.

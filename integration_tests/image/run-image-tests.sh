@@ -6,7 +6,8 @@
 #   4. `docker build --network host -t $SOURCE_HYROS_IMAGE .` (default source-hyros:dev; the last
 #      stage) and `docker build --network host --target destination-hyros -t $DESTINATION_HYROS_IMAGE .`
 #      (default destination-hyros:dev; every layer comes from the first build's cache),
-#   5. the vitest suites integration_tests/image/*.test.ts (their own vitest config).
+#   5. the vitest suites integration_tests/image/*.test.ts (their own vitest config), among them the
+#      documentation's Docker examples (doc-examples.test.ts), then drops untagged image leftovers.
 # Env: SOURCE_HYROS_IMAGE / DESTINATION_HYROS_IMAGE (image tags), SKIP_IMAGE_BUILD=1 (reuse existing images).
 set -euo pipefail
 
@@ -33,9 +34,15 @@ if [ "${SKIP_IMAGE_BUILD:-0}" != "1" ]; then
   start=$(date +%s)
   docker build --network host --target destination-hyros -t "$DESTINATION_HYROS_IMAGE" . >&2
   log "destination image built in $(( $(date +%s) - start ))s; size $(size "$DESTINATION_HYROS_IMAGE") (layers shared with the source image)"
-  # The vfs storage driver copies every layer in full: drop the untagged leftovers of earlier
-  # builds (about 0.5-1 GB each) so repeated CI runs on one machine do not fill its disk.
-  docker image prune -f >/dev/null 2>&1 || true
 fi
 
-exec npx vitest run --config integration_tests/image/vitest.config.ts "$@"
+status=0
+npx vitest run --config integration_tests/image/vitest.config.ts "$@" || status=$?
+if [ "${SKIP_IMAGE_BUILD:-0}" != "1" ]; then
+  # The vfs storage driver copies every layer in full: drop the untagged leftovers (about 0.5-1 GB
+  # each) so repeated CI runs on one machine do not fill its disk. Only after the suites: the
+  # documentation's examples build the images again under their documented names, and the untagged
+  # build stages are the cache that makes that a matter of seconds.
+  docker image prune -f >/dev/null 2>&1 || true
+fi
+exit "$status"

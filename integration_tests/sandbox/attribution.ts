@@ -1,5 +1,5 @@
 /**
- * GET /attribution (hyros-attribution.md §1): validation and deterministic metrics.
+ * GET /attribution: validation and deterministic metrics.
  * Base metrics are seeded per (account, level, id, account-local day) and summed over the days whose
  * local midnight lies in [startDate, endDate); ratios are derived from the sums.
  */

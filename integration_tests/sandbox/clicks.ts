@@ -1,5 +1,5 @@
 /**
- * Clicks of the sandbox leads (`GET /leads/clicks`, hyros-api.md §5.6): 1–4 per lead, the first
+ * Clicks of the sandbox leads (`GET /leads/clicks`): 1–4 per lead, the first
  * one before the lead's creation (a click precedes the opt-in), the others around and after it.
  * A pure function of the seed (own PRNG stream), so the other streams are unaffected.
  */

@@ -1,5 +1,5 @@
 /**
- * Deterministic dataset of one Hyros account (hyros-api.md §5). A pure function of
+ * Deterministic dataset of one Hyros account, in the shapes Hyros documents. A pure function of
  * (seed, accountId, counts, dataStart, dataEnd, volume); the account timezone only changes how ISO
  * timestamps are rendered (and, with the `launches` volume, which days are weekends).
  */

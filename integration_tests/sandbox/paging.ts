@@ -1,5 +1,5 @@
 /**
- * Opaque page cursors (hyros-api.md §3): a 64-hex `nextPageId` the server remembers, bound to the
+ * Opaque page cursors, as Hyros hands them out: a 64-hex `nextPageId` the server remembers, bound to the
  * exact other query parameters (and path/account) plus the offset. Reusing a cursor with the same
  * parameters is allowed (clients retry a page after a network error); with different parameters, or
  * an unknown cursor → 400 Invalid pageId.

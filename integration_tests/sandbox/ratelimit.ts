@@ -1,5 +1,5 @@
 /**
- * Sliding-window rate limiter (hyros-api.md §4): 30 requests/second and 1000 requests/minute per
+ * Sliding-window rate limiter, as Hyros documents it: 30 requests/second and 1000 requests/minute per
  * caller. Only admitted (non-429) requests occupy the windows, so the served rate never exceeds the
  * limits. Headers: `X-RateLimit-Limit: 30;w=1, 1000;w=60`, `X-RateLimit-Remaining` (most restrictive
  * window), `X-RateLimit-Reset` (unix seconds when that window frees a slot), `Retry-After` on 429.

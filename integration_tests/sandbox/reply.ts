@@ -1,4 +1,4 @@
-/** The sandbox's answer to one request, and the body shapes Hyros uses (hyros-api.md §1). */
+/** The sandbox's answer to one request, and the body shapes Hyros uses. */
 import { randomBytes } from 'node:crypto';
 
 export interface Reply {

@@ -1,7 +1,6 @@
 /**
  * Hyros REST API sandbox: a real node:http server that behaves like the documented API
- * (/work/shared/reference/hyros-api.md §1–6, hyros-attribution.md §1, §3, §4), plus the write API
- * (hyros-write-api.md; writes.ts). Loopback only.
+ * (reads, paging, filters, rate limits, attribution), plus the write API (writes.ts). Loopback only.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -108,7 +107,7 @@ export interface Sandbox {
 export const BASE_PATH = '/v1/api/v1.0';
 
 
-/** list filter values: `a,b` or `"a","b"` (hyros-api.md §3 array syntax) */
+/** list filter values: `a,b` or `"a","b"` (Hyros' array syntax) */
 function listParam(p: URLSearchParams, name: string): string[] | undefined {
   const v = p.get(name);
   if (v === null) return undefined;
@@ -119,7 +118,7 @@ interface ListSpec {
   stream: RowStream;
   dated: boolean;
   defaultPageSize: number;
-  /** strict parameter validation (hyros-api.md §4): only these names are accepted */
+  /** strict parameter validation: only these names are accepted */
   strict?: string[];
   /** `/ad-accounts` signals the last page with `"nextPageId": null` */
   nullLastPage?: boolean;
@@ -414,7 +413,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     const offset = pageOffset(p, scope);
     if (typeof offset !== 'number') return offset;
     // isAdAccountId=true: `ids` is one ad account, and the rows are every source of that account
-    // (hyros-attribution.md §1.1; segmented reports are refused in that mode, §1.5).
+    // (as Hyros documents it; segmented reports are refused in that mode).
     let allIds = q.ids;
     if (p.get('isAdAccountId') === 'true') {
       if (q.ids.length !== 1) return error(400, 'Your request contains more than one ad account id');

@@ -1,5 +1,5 @@
 /**
- * Timestamp formatting and request-date parsing (hyros-api.md §5.1).
+ * Timestamp formatting and request-date parsing, in Hyros' formats.
  *  - ISO 8601 with offset in the account timezone: leads creationDate/lastUpdatedDate, currentStage.date, clickDate
  *  - Java Date.toString() `EEE MMM dd HH:mm:ss zzz yyyy`: sales/calls/subscriptions dates, embedded lead.creationDate
  *  - ISO UTC with `Z`: carts creationDate

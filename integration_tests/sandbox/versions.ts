@@ -20,7 +20,7 @@ export function rowsAsOf(rows: Row[], asOf: number | undefined): Row[] {
   return out;
 }
 
-/** Query parameters by the Hyros API version that introduced them (hyros-api.md §2.1). */
+/** Query parameters by the Hyros API version that introduced them. */
 const INTRODUCED: Record<string, Record<string, string>> = {
   '/leads': { updatedFromDate: '1.39', updatedToDate: '1.39' },
   '/leads/clicks': { leadIds: '1.41', emails: '1.41' },

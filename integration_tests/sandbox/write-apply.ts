@@ -5,7 +5,7 @@
  *
  * "Entities" are the distinct orders/calls/subscriptions/carts behind one natural key. A write that
  * arrived while an earlier write of the same key was still PENDING creates a second entity (Hyros'
- * duplicate, destination-contract.md §5); otherwise the key's latest entity is updated.
+ * duplicate); otherwise the key's latest entity is updated.
  */
 import {
   embeddedLead, insertNewestFirst, removeRow, type AccountData, type Json, type Row, type StreamName,

@@ -1,5 +1,5 @@
 /**
- * Validation of Hyros write bodies (hyros-write-api.md §3, §4): Hyros' own 400 texts where the
+ * Validation of Hyros write bodies: Hyros' own 400 texts where the
  * reference has them. Every problem of a body is reported (in field order), and a valid body is
  * normalised into the few fields the sandbox stores; any other body field is ignored.
  */

@@ -271,7 +271,7 @@ describe('accepting and processing writes', () => {
   });
 });
 
-describe('the duplicate rule (destination-contract.md §5)', () => {
+describe('the duplicate rule (a key written again while pending becomes a second entity)', () => {
   it('a second POST while the first is PENDING is a second order; after PROCESSED it updates', async () => {
     await start({ processingDelayMs: 400 });
     await post(sb, '/orders', ORDER);

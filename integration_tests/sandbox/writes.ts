@@ -1,5 +1,5 @@
 /**
- * The Hyros write API of the sandbox (hyros-write-api.md §2–§4, §8; destination-contract.md §5):
+ * The Hyros write API of the sandbox, with Hyros' duplicate rule:
  * `POST /orders|/leads|/calls|/subscriptions|/carts`, `DELETE /orders/{id}?refundedAmount=`,
  * `GET /requests/{id}`. The server runs rate limit → auth → fault → account first; this module does
  * role → validation → accept. An accepted write is PENDING for `processingDelayMs`, then PROCESSED

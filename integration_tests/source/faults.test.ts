@@ -1,5 +1,5 @@
 /**
- * Faults a user's sync meets (contract §6), injected by the sandbox into a real `read` of the built
+ * Faults a user's sync meets, injected by the sandbox into a real `read` of the built
  * CLI: transient failures are retried and lose nothing; a rejected key, a failing endpoint, a
  * missing role or an endpoint this API version lacks end the right stream the right way, and no
  * state ever claims records that were not emitted.

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Make sure a working Docker engine is available (idempotent).
 #
-# On the project's machines there is no container registry and no daemon running by default
-# (see /work/shared/design/offline-docker.md). This script:
+# On the project's machines there is no container registry, no general internet access and no
+# daemon running by default. This script:
 #   1. returns at once if `docker info` already answers;
 #   2. installs Debian's docker.io when dockerd is missing (the docker CLI alone may already
 #      exist at /usr/local/bin/docker without an engine);

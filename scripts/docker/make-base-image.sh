@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Provide the Dockerfile's base image (default node:22-bookworm-slim) on a machine with no
-# container registry (see /work/shared/design/offline-docker.md).
+# container registry (the project's own machines have none, nor general internet access).
 #
 # - If the image already exists locally: nothing to do.
 # - Else, if it can be pulled (a registry is reachable): pull it.

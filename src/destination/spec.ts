@@ -9,7 +9,7 @@ import { SUPPORTED_SYNC_MODES } from './catalog.js';
 import { destinationConfigSchema } from './config.js';
 import { OBJECT_NAMES } from './objects.js';
 
-export const DESTINATION_DOCUMENTATION_URL = 'https://docs.airbyte.com/integrations/destinations/hyros';
+export const DESTINATION_DOCUMENTATION_URL = 'https://github.com/hyros-airbyte/airbyte-hyros/blob/main/docs/integrations/destinations/hyros.md';
 
 const FIELD_UI: Record<string, FieldUi> = {
   api_key: {

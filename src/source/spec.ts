@@ -6,7 +6,7 @@ import { configSchema, DEFAULT_BASE_URL } from './config.js';
 import type { ConnectorSpecification, JsonObject } from '../protocol/messages.js';
 import { connectionSpecification, type FieldUi } from '../protocol/spec.js';
 
-export const DOCUMENTATION_URL = 'https://docs.airbyte.com/integrations/sources/hyros';
+export const DOCUMENTATION_URL = 'https://github.com/hyros-airbyte/airbyte-hyros/blob/main/docs/integrations/sources/hyros.md';
 
 /** Top-level fields in the order the Airbyte UI shows them. */
 const FIELD_UI: Record<string, FieldUi> = {

@@ -73,10 +73,13 @@ describe('cloud/source-hyros/manifest.yaml', () => {
     expect(data.connectorBuildOptions.baseImage).toBe(`docker.io/airbyte/source-declarative-manifest:${CDK_VERSION}`);
     expect(data.tags).toEqual(['language:manifest-only', 'cdk:low-code']);
     const full = (parseSimpleYaml(read('metadata.yaml')) as Json).data as Json;
-    for (const key of ['name', 'dockerRepository', 'dockerImageTag', 'documentationUrl', 'license', 'allowedHosts', 'suggestedStreams']) {
+    for (const key of ['dockerImageTag', 'documentationUrl', 'license', 'allowedHosts', 'suggestedStreams']) {
       expect(data[key], key).toEqual(full[key]);
     }
+    // A catalog entry of its own: another definition, image name and display name than the full connector's.
     expect(data.definitionId).not.toBe(full.definitionId);
+    expect(data.dockerRepository).toBe(`${full.dockerRepository}-declarative`);
+    expect(data.name).toBe(`${full.name} (Connector Builder edition)`);
   });
 
   it('lists the same streams in its adapter as the manifest builder serves', () => {

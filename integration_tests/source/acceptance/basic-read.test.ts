@@ -1,5 +1,5 @@
 /**
- * CAT TestBasicRead and TestFullRefresh (airbyte-protocol.md §4.3) against the sandbox's default
+ * CAT TestBasicRead and TestFullRefresh (Airbyte's connector acceptance tests) against the sandbox's default
  * dataset, and the drift check of integration_tests/expected_records.jsonl.
  */
 import { readFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-/** CAT TestConnection and TestDiscovery (airbyte-protocol.md §4.3) against the sandbox. */
+/** CAT TestConnection and TestDiscovery (Airbyte's connector acceptance tests) against the sandbox. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ofType, runCli } from '../../../test/helpers/cli.js';
 import { TempFiles } from '../../../test/helpers/files.js';

@@ -1,5 +1,5 @@
 /**
- * CAT TestIncremental (airbyte-protocol.md §4.3) against the sandbox's default dataset with
+ * CAT TestIncremental (Airbyte's connector acceptance tests) against the sandbox's default dataset with
  * integration_tests/configured_catalog.json (its incremental streams) and the sample config
  * (lookback_window_days left at its default; client pacing lifted).
  */

@@ -1,6 +1,6 @@
 /**
  * What Airbyte's Connector Acceptance Tests (CAT) do with JSON schemas, without a JSON-schema
- * dependency (reference airbyte-protocol.md §4.3):
+ * dependency (as Airbyte's connector acceptance tests check it):
  * - `parseJsonStrict`: JSON.parse that remembers which numbers were written as non-integers
  *   (`1.0`, `1e3`), because CAT validates records with *strict* integers (Python sees a float).
  * - `validate`: a validator for the subset of draft-07 the connector's spec and record schemas

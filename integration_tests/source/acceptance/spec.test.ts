@@ -1,5 +1,5 @@
 /**
- * CAT TestSpec (airbyte-protocol.md §4.3) against the built CLI, plus the integration_tests/ input
+ * CAT TestSpec (Airbyte's connector acceptance tests) against the built CLI, plus the integration_tests/ input
  * files CAT reads (acceptance-test-config.yml, configs, catalog, states) checked for the shape CAT
  * parses them into.
  */

@@ -10,7 +10,8 @@ import { HyrosApiError, PaginationResetError } from '../../hyros/errors.js';
 import type { Logger } from '../../protocol/logger.js';
 import type { MessageWriter } from '../../protocol/writer.js';
 import { splitShortensRead, type RateView } from './split.js';
-import { StreamRun, type SplitCandidate, type WindowTask } from './stream-run.js';
+import { StreamRun } from './stream-run.js';
+import { chainDone, type SplitCandidate, type Task } from './tasks.js';
 import type { EngineStream } from './types.js';
 
 export interface RunOptions {
@@ -25,19 +26,25 @@ export interface RunResult {
   failedStreams: string[];
 }
 
+/** A task and the stream it belongs to, as a worker holds it. */
+interface Work {
+  run: StreamRun;
+  task: Task;
+}
+
 export async function runStreams(streams: readonly EngineStream[], options: RunOptions): Promise<RunResult> {
   const { writer, logger } = options;
   const runs = streams.map((stream) => new StreamRun(stream, writer, logger));
   for (const run of runs) run.start();
   let turn = 0;
 
-  const nextTask = (): WindowTask | undefined => {
+  const nextTask = (): Work | undefined => {
     for (let i = 0; i < runs.length; i++) {
-      const run = runs[(turn + i) % runs.length] as StreamRun;
-      const task = run.takeTask();
-      if (task) {
+      const run = runs[(turn + i) % runs.length];
+      const task = run?.takeTask();
+      if (run && task) {
         turn = (turn + i + 1) % runs.length;
-        return task;
+        return { run, task };
       }
     }
     return undefined;
@@ -47,22 +54,23 @@ export async function runStreams(streams: readonly EngineStream[], options: RunO
    * The older part of the busy window with the most pages left, across streams, when splitting it
    * can shorten the read (src/source/engine/split.ts: not while the rate limit, rather than that chain, sets the end).
    */
-  const splitTask = (): WindowTask | undefined => {
+  const splitTask = (): Work | undefined => {
     // Asked once per change: the idle workers woken by the same page get the same answer.
     if (noSplitUntilChange) return undefined;
-    let best: SplitCandidate | undefined;
+    let best: { run: StreamRun; candidate: SplitCandidate } | undefined;
     let pagesLeft = 0;
     for (const run of runs) {
       const candidate = run.splitCandidate();
       if (!candidate) continue;
       pagesLeft += candidate.streamPagesLeft;
-      if (best === undefined || candidate.pagesLeft > best.pagesLeft) best = candidate;
+      if (best === undefined || candidate.pagesLeft > best.candidate.pagesLeft) best = { run, candidate };
     }
-    if (!best || !splitShortensRead(best.pagesLeft, pagesLeft, options.rate)) {
+    if (!best || !splitShortensRead(best.candidate.pagesLeft, pagesLeft, options.rate)) {
       noSplitUntilChange = true;
       return undefined;
     }
-    return best.task.run.splitTask(best.task);
+    const task = best.run.splitTask(best.candidate.task);
+    return task && { run: best.run, task };
   };
 
   // Wakes idle workers when something changed that may make a window splittable (a page arrived, a window ended).
@@ -81,21 +89,22 @@ export async function runStreams(streams: readonly EngineStream[], options: RunO
 
   const worker = async () => {
     for (;;) {
-      const task = nextTask() ?? splitTask();
-      if (task === undefined) {
+      const work = nextTask() ?? splitTask();
+      if (work === undefined) {
         if (runs.every((run) => run.done)) return;
         await changed;
         continue;
       }
+      const { run, task } = work;
       try {
-        const emitted = await fetchWindow(task, writer, notify);
-        task.run.completeTask(task, emitted);
+        const emitted = await readTask(run, task, writer, notify);
+        run.completeTask(task, emitted);
       } catch (error) {
-        task.run.failTask(task, error);
+        run.failTask(task, error);
         // A rejected key fails every stream: no point hammering Hyros with it.
-        if (error instanceof HyrosApiError && error.keyRejected) for (const run of runs) run.fail(error);
+        if (error instanceof HyrosApiError && error.keyRejected) for (const other of runs) other.fail(error);
       }
-      finishIfDone(task.run);
+      finishIfDone(run);
       notify();
       await writer.ready();
     }
@@ -113,8 +122,7 @@ export async function runStreams(streams: readonly EngineStream[], options: RunO
  * Pages one window (or change pass) to its end, or until its chain is past the window's start
  * (newest first); restarts it once when Hyros expires the page cursor. `onPage` runs after every page.
  */
-async function fetchWindow(task: WindowTask, writer: MessageWriter, onPage: () => void): Promise<number> {
-  const { run } = task;
+async function readTask(run: StreamRun, task: Task, writer: MessageWriter, onPage: () => void): Promise<number> {
   for (let restart = 0; ; restart++) {
     let emitted = 0;
     try {
@@ -125,7 +133,7 @@ async function fetchWindow(task: WindowTask, writer: MessageWriter, onPage: () =
         // its next page arrives, which would hold a parsed page per chain across every round trip.
         page.length = 0;
         onPage();
-        if (run.chainDone(task)) break;
+        if (chainDone(task)) break;
         await writer.ready();
       }
       return emitted;

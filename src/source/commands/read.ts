@@ -1,5 +1,5 @@
 /** `read`: inputs → plan → engine. Exits non-zero when any stream failed (each already traced). */
-import { sourceStreams } from '../catalog.js';
+import { streamDeclarations, supportedSyncModes } from '../catalog.js';
 import { loadConfig, readJsonFile } from '../config.js';
 import { runStreams } from '../engine/run.js';
 import { BodyGate } from '../../hyros/body-gate.js';
@@ -9,6 +9,8 @@ import type { Logger } from '../../protocol/logger.js';
 import type { MessageWriter } from '../../protocol/writer.js';
 import { resolveAccounts } from '../read/accounts.js';
 import type { PlanContext } from '../read/plan.js';
+import { planStream } from '../read/plan-stream.js';
+import { isIncremental } from '../streams/declaration.js';
 import { registerSecret } from '../../common/redact.js';
 import { toIsoUtc } from '../../common/time/index.js';
 import { boundHeapForStreaming } from '../../common/memory.js';
@@ -31,9 +33,8 @@ export async function runRead(args: ReadArgs, writer: MessageWriter, logger: Log
   boundHeapForStreaming();
   const config = await loadConfig(args.config);
   registerSecret(config.api_key);
-  const available = sourceStreams(config);
-  const byName = new Map(available.map((stream) => [stream.airbyteStream.name, stream]));
-  const catalogInfo = new Map(available.map((s) => [s.airbyteStream.name, { supportedSyncModes: s.airbyteStream.supported_sync_modes }]));
+  const declarations = new Map(streamDeclarations(config).map((declaration) => [declaration.name, declaration]));
+  const catalogInfo = new Map([...declarations.values()].map((d) => [d.name, { supportedSyncModes: supportedSyncModes(d) }]));
   const configured = parseCatalog(await readJsonFile(args.catalog, 'catalog'), args.catalog, catalogInfo);
   const states: StreamStates = args.state ? parseState(await readJsonFile(args.state, 'state', { allowEmpty: true }), args.state) : new Map();
 
@@ -46,7 +47,11 @@ export async function runRead(args: ReadArgs, writer: MessageWriter, logger: Log
   });
   try {
     const accounts = await resolveAccounts(config, handle.client);
-    const windowedCount = configured.filter((s) => byName.get(s.name)?.windowed).length * accounts.length;
+    const selected = configured.flatMap((stream) => {
+      const declaration = declarations.get(stream.name);
+      return declaration ? [{ declaration, stream }] : [];
+    });
+    const windowedCount = selected.filter(({ declaration }) => isIncremental(declaration)).length * accounts.length;
     const context: PlanContext = {
       config,
       client: handle.client,
@@ -58,9 +63,9 @@ export async function runRead(args: ReadArgs, writer: MessageWriter, logger: Log
       windowedPartitions: windowedCount,
     };
     const streams = [];
-    for (const stream of configured) streams.push(await (byName.get(stream.name) as (typeof available)[number]).build(stream, context));
+    for (const { declaration, stream } of selected) streams.push(await planStream(declaration, stream, context));
     logger.info(
-      `Reading ${streams.map((s) => `${s.name} (${s.syncMode})`).join(', ')} from ${config.baseUrl.origin} up to ${toIsoUtc(syncEndMs)}${accounts[0] === undefined ? '' : ` for accounts ${accounts.join(', ')}`}; ${config.max_concurrency} concurrent requests, ${config.requests_per_second}/s and ${config.requests_per_minute}/min.`,
+      `Reading ${streams.map((s) => `${s.declaration.name} (${s.syncMode})`).join(', ')} from ${config.baseUrl.origin} up to ${toIsoUtc(syncEndMs)}${accounts[0] === undefined ? '' : ` for accounts ${accounts.join(', ')}`}; ${config.max_concurrency} concurrent requests, ${config.requests_per_second}/s and ${config.requests_per_minute}/min.`,
     );
     const limiter = handle.client.limiter;
     const rate = { roundTripMs: () => limiter.recentRoundTripMs(), allowsWithin: (requests: number, withinMs: number) => limiter.allowsWithin(requests, withinMs) };

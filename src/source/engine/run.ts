@@ -12,7 +12,7 @@ import type { MessageWriter } from '../../protocol/writer.js';
 import { splitShortensRead, type RateView } from './split.js';
 import { StreamRun } from './stream-run.js';
 import { chainDone, type SplitCandidate, type Task } from './tasks.js';
-import type { EngineStream } from './types.js';
+import type { PlannedStream } from './types.js';
 
 export interface RunOptions {
   concurrency: number;
@@ -32,7 +32,7 @@ interface Work {
   task: Task;
 }
 
-export async function runStreams(streams: readonly EngineStream[], options: RunOptions): Promise<RunResult> {
+export async function runStreams(streams: readonly PlannedStream[], options: RunOptions): Promise<RunResult> {
   const { writer, logger } = options;
   const runs = streams.map((stream) => new StreamRun(stream, writer, logger));
   for (const run of runs) run.start();

@@ -14,7 +14,8 @@ import { reportStreamFailure } from './failure.js';
 import { SilentGaps } from './silent-gaps.js';
 import { emptyStats, logSummary, requestObserver } from './stream-stats.js';
 import { TaskSchedule, type SplitCandidate, type Task, type WindowTask } from './tasks.js';
-import type { EngineStream, FetchContext, JsonPages } from './types.js';
+import { isIncremental } from '../streams/declaration.js';
+import type { FetchContext, JsonPages, PlannedStream } from './types.js';
 
 export class StreamRun {
   readonly stats = emptyStats();
@@ -28,20 +29,27 @@ export class StreamRun {
   private finished = false;
   private readonly startedAt = Date.now();
 
+  /** Its records carry `occurred_at`, its states a cursor. */
+  private readonly cursored: boolean;
+
   constructor(
-    readonly stream: EngineStream,
+    readonly stream: PlannedStream,
     private readonly writer: MessageWriter,
     private readonly logger: Logger,
   ) {
+    const { declaration } = stream;
     setMaxListeners(256, this.abort.signal); // one listener per window in flight
-    this.schedule = new TaskSchedule(stream.partitions, stream.splitPageSize);
-    this.checkpoints = new Checkpoints(stream.name, stream.partitions, stream.floorMs, stream.windowed, writer);
-    this.emitter = new RecordEmitter(stream, writer, this.stats, this.checkpoints);
-    this.observer = requestObserver(stream.name, this.stats, writer, logger);
+    this.cursored = isIncremental(declaration);
+    // Hyros pages date windows newest first by the filtered date: idle workers may split them. (Not
+    // a child stream's: its records are found through the parent's and keep their own time.)
+    this.schedule = new TaskSchedule(stream.partitions, declaration.partitioning.kind === 'date-windows' ? stream.pageSize : undefined);
+    this.checkpoints = new Checkpoints(declaration.name, stream.partitions, stream.floorMs, this.cursored, writer);
+    this.emitter = new RecordEmitter(stream, writer, logger, this.stats, this.checkpoints);
+    this.observer = requestObserver(declaration.name, this.stats, writer, logger);
   }
 
   get name(): string {
-    return this.stream.name;
+    return this.stream.declaration.name;
   }
 
   get failed(): boolean {
@@ -76,10 +84,10 @@ export class StreamRun {
 
   /** The raw pages of a task: its window, or the partition's change pass. */
   pagesOf(task: Task, context: FetchContext): JsonPages {
-    if (task.kind === 'changes') return this.stream.fetchChanges?.(task.partition, context, task.outcome) ?? noPages();
+    if (task.kind === 'changes') return this.stream.pages.changes(task.partition, context, task.outcome);
     // The chain's date filter is fixed when it starts (Hyros resets the cursor when a parameter
     // changes); a later split only narrows what it emits.
-    return this.stream.fetchWindow(task.partition, { ...task.window }, context);
+    return this.stream.pages.window(task.partition, { ...task.window }, context);
   }
 
   /** Emits one page's records; returns how many were emitted. */
@@ -94,7 +102,7 @@ export class StreamRun {
       this.checkpoints.changesDone(task.partition, !task.outcome.unsupported);
       return;
     }
-    if (this.stream.windowed) this.gaps.note(task.window, recordsInTask);
+    if (this.cursored) this.gaps.note(task.window, recordsInTask);
     this.checkpoints.windowDone(task.partition, task.window);
   }
 
@@ -122,7 +130,7 @@ export class StreamRun {
     this.finished = true;
     if (this.failed) {
       logSummary(this.logger, this.name, this.stats, 'failed', this.startedAt);
-      reportStreamFailure(this.writer, this.name, this.failure, this.stream.explainFailure?.(this.failure));
+      reportStreamFailure(this.writer, this.stream.declaration, this.failure);
       return false;
     }
     this.checkpoints.finish();
@@ -132,5 +140,3 @@ export class StreamRun {
     return true;
   }
 }
-
-async function* noPages(): JsonPages {}

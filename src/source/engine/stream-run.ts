@@ -8,17 +8,17 @@ import type { RequestObserver } from '../../hyros/request.js';
 import type { Logger } from '../../protocol/logger.js';
 import { streamStatusMessage, type JsonObject } from '../../protocol/messages.js';
 import type { MessageWriter } from '../../protocol/writer.js';
+import { isIncremental } from '../streams/declaration.js';
 import { Checkpoints } from './checkpoints.js';
 import { RecordEmitter } from './emit.js';
 import { reportStreamFailure } from './failure.js';
 import { SilentGaps } from './silent-gaps.js';
 import { emptyStats, logSummary, requestObserver } from './stream-stats.js';
 import { TaskSchedule, type SplitCandidate, type Task, type WindowTask } from './tasks.js';
-import { isIncremental } from '../streams/declaration.js';
 import type { FetchContext, JsonPages, PlannedStream } from './types.js';
 
 export class StreamRun {
-  readonly stats = emptyStats();
+  private readonly stats = emptyStats();
   readonly abort = new AbortController();
   readonly observer: RequestObserver;
   private readonly schedule: TaskSchedule;
@@ -33,7 +33,7 @@ export class StreamRun {
   private readonly cursored: boolean;
 
   constructor(
-    readonly stream: PlannedStream,
+    private readonly stream: PlannedStream,
     private readonly writer: MessageWriter,
     private readonly logger: Logger,
   ) {

@@ -57,20 +57,21 @@ export async function runStreams(streams: readonly PlannedStream[], options: Run
   const splitTask = (): Work | undefined => {
     // Asked once per change: the idle workers woken by the same page get the same answer.
     if (noSplitUntilChange) return undefined;
-    let best: { run: StreamRun; candidate: SplitCandidate } | undefined;
+    let best: SplitCandidate | undefined;
+    let bestRun: StreamRun | undefined;
     let pagesLeft = 0;
     for (const run of runs) {
       const candidate = run.splitCandidate();
       if (!candidate) continue;
       pagesLeft += candidate.streamPagesLeft;
-      if (best === undefined || candidate.pagesLeft > best.candidate.pagesLeft) best = { run, candidate };
+      if (best === undefined || candidate.pagesLeft > best.pagesLeft) [best, bestRun] = [candidate, run];
     }
-    if (!best || !splitShortensRead(best.candidate.pagesLeft, pagesLeft, options.rate)) {
+    if (!best || !splitShortensRead(best.pagesLeft, pagesLeft, options.rate)) {
       noSplitUntilChange = true;
       return undefined;
     }
-    const task = best.run.splitTask(best.candidate.task);
-    return task && { run: best.run, task };
+    const task = bestRun?.splitTask(best.task);
+    return bestRun && task && { run: bestRun, task };
   };
 
   // Wakes idle workers when something changed that may make a window splittable (a page arrived, a window ended).

@@ -1,40 +1,42 @@
 /**
  * The streams this connector offers for a given config: the fixed Hyros streams plus one
- * `attribution_<name>` stream per configured report. `discover` shows them; `read` builds them.
+ * `attribution_<name>` stream per configured report, all as declarations. `discover` shows them;
+ * `read` plans and runs them.
  */
 import type { ResolvedConfig } from './config.js';
-import type { AirbyteStream } from '../protocol/messages.js';
+import type { AirbyteStream, SyncMode } from '../protocol/messages.js';
 import { isAgency } from './read/accounts.js';
-import { attributionStreams } from './read/attribution/stream.js';
-import { buildListStream } from './read/plan.js';
-import type { SourceStream } from './read/source-stream.js';
-import { STREAMS, streamJsonSchema, type StreamDefinition } from './streams/definitions.js';
+import { attributionDeclaration } from './streams/attribution.js';
+import { isIncremental, type StreamDeclaration } from './streams/declaration.js';
+import { STREAMS, streamJsonSchema } from './streams/definitions.js';
 
-export function describeStream(
-  definition: Pick<StreamDefinition, 'name' | 'properties' | 'cursorSource' | 'primaryKey' | 'keyCopy'>,
-  agency: boolean,
-): AirbyteStream {
-  const primaryKey = agency ? [['account_id'], ...definition.primaryKey] : definition.primaryKey;
+export function streamDeclarations(config: ResolvedConfig): StreamDeclaration[] {
+  return [...STREAMS, ...(config.attribution_reports ?? []).map(attributionDeclaration)];
+}
+
+export function supportedSyncModes(declaration: StreamDeclaration): SyncMode[] {
+  return isIncremental(declaration) ? ['full_refresh', 'incremental'] : ['full_refresh'];
+}
+
+export function describeStream(declaration: StreamDeclaration, agency: boolean): AirbyteStream {
+  const primaryKey = agency ? [['account_id'], ...declaration.primaryKey] : declaration.primaryKey;
+  const incremental = isIncremental(declaration);
   const stream: AirbyteStream = {
-    name: definition.name,
-    json_schema: streamJsonSchema(definition, agency),
-    supported_sync_modes: definition.cursorSource ? ['full_refresh', 'incremental'] : ['full_refresh'],
+    name: declaration.name,
+    json_schema: streamJsonSchema(declaration, agency),
+    supported_sync_modes: supportedSyncModes(declaration),
     source_defined_primary_key: primaryKey,
-    is_resumable: definition.cursorSource !== undefined,
+    is_resumable: incremental,
   };
-  if (definition.cursorSource) {
+  if (incremental) {
     stream.source_defined_cursor = true;
     stream.default_cursor_field = ['occurred_at'];
   }
   return stream;
 }
 
-export function sourceStreams(config: ResolvedConfig): SourceStream[] {
+/** The catalog `discover` sends. */
+export function describeStreams(config: ResolvedConfig): AirbyteStream[] {
   const agency = isAgency(config);
-  const fixed: SourceStream[] = STREAMS.map((definition) => ({
-    airbyteStream: describeStream(definition, agency),
-    windowed: definition.cursorSource !== undefined,
-    build: (configured, context) => buildListStream(definition, configured, context),
-  }));
-  return [...fixed, ...attributionStreams(config)];
+  return streamDeclarations(config).map((declaration) => describeStream(declaration, agency));
 }

@@ -7,7 +7,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseSimpleYaml } from '../../integration_tests/image/packaging-facts.js';
-import { STREAMS, streamJsonSchema, streamTimestampPaths } from '../../src/source/streams/definitions.js';
+import { cursorSourceOf } from '../../src/source/streams/declaration.js';
+import { STREAMS, streamJsonSchema } from '../../src/source/streams/definitions.js';
+import { timestampPaths } from '../../src/source/streams/schema-builders.js';
 import { buildSpec } from '../../src/source/spec.js';
 import { manifestYaml } from '../../src/tools/cloud/manifest-file.js';
 import { buildManifest, CDK_VERSION } from '../../src/tools/cloud/manifest.js';
@@ -26,7 +28,7 @@ describe('cloud/source-hyros/manifest.yaml', () => {
   it('serves every stream of the source except its child streams, with their declarations', () => {
     const manifest = buildManifest() as Json;
     const streams = manifest.definitions.streams as Record<string, Json>;
-    const served = STREAMS.filter((definition) => definition.parent === undefined);
+    const served = STREAMS.filter((definition) => definition.partitioning.kind !== 'parent-records');
     expect(Object.keys(streams)).toEqual(served.map((definition) => definition.name));
     expect(omittedStreams()).toEqual([{ name: 'lead_clicks', reason: 'child-stream' }]);
     for (const definition of served) {
@@ -34,13 +36,13 @@ describe('cloud/source-hyros/manifest.yaml', () => {
       expect(stream.retriever.requester.url, definition.name).toMatch(new RegExp(`\\}\\}/${definition.path}$`));
       expect(stream.primary_key, definition.name).toEqual(definition.primaryKey.map((key) => key.join('.')));
       expect(manifest.schemas[definition.name], definition.name).toEqual(streamJsonSchema(definition, false));
-      expect('incremental_sync' in stream, definition.name).toBe(definition.cursorSource !== undefined);
+      expect('incremental_sync' in stream, definition.name).toBe(cursorSourceOf(definition) !== undefined);
       const rewritten = (stream.transformations as Json[])
         .filter((step) => step.$parameters?.timestamp_path)
         .map((step) => (step.fields[0].path as string[]).join('.'));
-      expect(rewritten, definition.name).toEqual(streamTimestampPaths(definition));
+      expect(rewritten, definition.name).toEqual(timestampPaths(definition.properties));
       const occurredAt = (stream.transformations as Json[]).find((step) => step.fields[0].path[0] === 'occurred_at');
-      expect(occurredAt?.$parameters?.cursor_source, definition.name).toBe(definition.cursorSource);
+      expect(occurredAt?.$parameters?.cursor_source, definition.name).toBe(cursorSourceOf(definition));
     }
     const agency = manifest.definitions.agency_streams as Record<string, Json>;
     expect(agency.ads?.primary_key).toEqual(['account_id', 'ad_source_id']);

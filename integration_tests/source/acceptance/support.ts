@@ -5,13 +5,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isIncremental } from '../../../src/source/streams/declaration.js';
 import { STREAMS } from '../../../src/source/streams/definitions.js';
 import { repoRoot } from '../../image/packaging-facts.js';
 
 export const ROOT = repoRoot();
 
 export const ALL_STREAMS: readonly string[] = STREAMS.map((s) => s.name);
-export const INCREMENTAL_STREAMS: readonly string[] = STREAMS.filter((s) => s.cursorSource !== undefined).map((s) => s.name);
+export const INCREMENTAL_STREAMS: readonly string[] = STREAMS.filter(isIncremental).map((s) => s.name);
 
 export type Json = Record<string, any>;
 

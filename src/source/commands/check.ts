@@ -48,7 +48,7 @@ async function findProblem(config: ResolvedConfig, client: HyrosClient, signal: 
   const forbidden: string[] = [];
   const missing: string[] = [];
   // A child stream's endpoint (lead_clicks) needs a parent id to answer at all: not probed here.
-  const probes = STREAMS.filter((definition) => definition.parent === undefined).map(async (definition) => {
+  const probes = STREAMS.filter((definition) => definition.partitioning.kind !== 'parent-records').map(async (definition) => {
     try {
       await client.getJson(definition.path, [['pageSize', '1']], { signal });
     } catch (error) {

@@ -1,4 +1,4 @@
-import { sourceStreams } from '../catalog.js';
+import { describeStreams } from '../catalog.js';
 import { loadConfig } from '../config.js';
 import { registerSecret } from '../../common/redact.js';
 import { catalogMessage } from '../../protocol/messages.js';
@@ -8,6 +8,6 @@ import type { MessageWriter } from '../../protocol/writer.js';
 export async function runDiscover(configPath: string, writer: MessageWriter): Promise<number> {
   const config = await loadConfig(configPath);
   registerSecret(config.api_key);
-  writer.send(catalogMessage(sourceStreams(config).map((stream) => stream.airbyteStream)));
+  writer.send(catalogMessage(describeStreams(config)));
   return 0;
 }

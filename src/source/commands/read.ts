@@ -2,7 +2,7 @@
  * `read`: inputs → plan → engine. Exits non-zero when any stream failed (each already traced); a
  * cause that stops the whole read (a rejected key, a wrong base_url) is thrown, to be reported once.
  */
-import { sourceStreams } from '../catalog.js';
+import { streamDeclarations, supportedSyncModes } from '../catalog.js';
 import { loadConfig, readJsonFile } from '../config.js';
 import { runStreams } from '../engine/run.js';
 import { BodyGate } from '../../hyros/body-gate.js';
@@ -15,6 +15,8 @@ import type { JsonObject } from '../../protocol/messages.js';
 import type { MessageWriter } from '../../protocol/writer.js';
 import { resolveAccounts } from '../read/accounts.js';
 import type { PlanContext } from '../read/plan.js';
+import { planStream } from '../read/plan-stream.js';
+import { isIncremental } from '../streams/declaration.js';
 import { registerSecret } from '../../common/redact.js';
 import { toIsoUtc } from '../../common/time/index.js';
 import { boundHeapForStreaming } from '../../common/memory.js';
@@ -39,9 +41,8 @@ export async function runRead(args: ReadArgs, writer: MessageWriter, logger: Log
   boundHeapForStreaming();
   const config = await loadConfig(args.config);
   registerSecret(config.api_key);
-  const available = sourceStreams(config);
-  const byName = new Map(available.map((stream) => [stream.airbyteStream.name, stream]));
-  const catalogInfo = new Map(available.map((s) => [s.airbyteStream.name, { supportedSyncModes: s.airbyteStream.supported_sync_modes }]));
+  const declarations = new Map(streamDeclarations(config).map((declaration) => [declaration.name, declaration]));
+  const catalogInfo = new Map([...declarations.values()].map((d) => [d.name, { supportedSyncModes: supportedSyncModes(d) }]));
   const configured = parseCatalog(await readJsonFile(args.catalog, 'catalog'), args.catalog, catalogInfo);
   const states: StreamStates = args.state ? parseState(await readJsonFile(args.state, 'state', { allowEmpty: true }), args.state) : new Map();
   const stateFile = args.stateOut === undefined ? undefined : await StateFile.open(args.stateOut, streamStateSeed(states));
@@ -56,7 +57,11 @@ export async function runRead(args: ReadArgs, writer: MessageWriter, logger: Log
   });
   try {
     const accounts = await resolveAccounts(config, handle.client);
-    const windowedCount = configured.filter((s) => byName.get(s.name)?.windowed).length * accounts.length;
+    const selected = configured.flatMap((stream) => {
+      const declaration = declarations.get(stream.name);
+      return declaration ? [{ declaration, stream }] : [];
+    });
+    const windowedCount = selected.filter(({ declaration }) => isIncremental(declaration)).length * accounts.length;
     const context: PlanContext = {
       config,
       client: handle.client,
@@ -68,9 +73,9 @@ export async function runRead(args: ReadArgs, writer: MessageWriter, logger: Log
       windowedPartitions: windowedCount,
     };
     const streams = [];
-    for (const stream of configured) streams.push(await (byName.get(stream.name) as (typeof available)[number]).build(stream, context));
+    for (const { declaration, stream } of selected) streams.push(await planStream(declaration, stream, context));
     logger.info(
-      `Reading ${streams.map((s) => `${s.name} (${s.syncMode})`).join(', ')} from ${config.baseUrl.origin} up to ${toIsoUtc(syncEndMs)}${accounts[0] === undefined ? '' : ` for accounts ${accounts.join(', ')}`}; ${config.max_concurrency} concurrent requests, ${config.requests_per_second}/s and ${config.requests_per_minute}/min.`,
+      `Reading ${streams.map((s) => `${s.declaration.name} (${s.syncMode})`).join(', ')} from ${config.baseUrl.origin} up to ${toIsoUtc(syncEndMs)}${accounts[0] === undefined ? '' : ` for accounts ${accounts.join(', ')}`}; ${config.max_concurrency} concurrent requests, ${config.requests_per_second}/s and ${config.requests_per_minute}/min.`,
     );
     const limiter = handle.client.limiter;
     const rate = { roundTripMs: () => limiter.recentRoundTripMs(), allowsWithin: (requests: number, withinMs: number) => limiter.allowsWithin(requests, withinMs) };

@@ -46,11 +46,14 @@ export class PartitionProgress {
   /** Marks a window done; returns true when the cursor moved. */
   complete(window: Window): boolean {
     this.done.add(window);
-    const before = this.firstOpen;
-    while (this.firstOpen < this.windows.length && this.done.has(this.windows[this.firstOpen] as Window)) this.firstOpen++;
-    if (this.firstOpen === before) return false;
+    let passed: Window | undefined;
+    for (let next = this.windows[this.firstOpen]; next !== undefined && this.done.has(next); next = this.windows[this.firstOpen]) {
+      passed = next;
+      this.firstOpen++;
+    }
+    if (passed === undefined) return false;
     const cursorBefore = this.cursorMs;
-    this.lowWaterMs = (this.windows[this.firstOpen - 1] as Window).endMs;
+    this.lowWaterMs = passed.endMs;
     return this.cursorMs !== cursorBefore;
   }
 

@@ -10,8 +10,9 @@ import { HyrosApiError, isBareUnauthorized, keyRefusedEverywhere, PaginationRese
 import type { Logger } from '../../protocol/logger.js';
 import type { MessageWriter } from '../../protocol/writer.js';
 import { splitShortensRead, type RateView } from './split.js';
-import { StreamRun, type SplitCandidate, type WindowTask } from './stream-run.js';
-import type { EngineStream } from './types.js';
+import { StreamRun } from './stream-run.js';
+import { chainDone, type SplitCandidate, type Task } from './tasks.js';
+import type { PlannedStream } from './types.js';
 
 export interface RunOptions {
   concurrency: number;
@@ -35,19 +36,25 @@ export interface RunResult {
   stoppedBy?: unknown;
 }
 
-export async function runStreams(streams: readonly EngineStream[], options: RunOptions): Promise<RunResult> {
+/** A task and the stream it belongs to, as a worker holds it. */
+interface Work {
+  run: StreamRun;
+  task: Task;
+}
+
+export async function runStreams(streams: readonly PlannedStream[], options: RunOptions): Promise<RunResult> {
   const { writer, logger } = options;
   const runs = streams.map((stream) => new StreamRun(stream, writer, logger));
   for (const run of runs) run.start();
   let turn = 0;
 
-  const nextTask = (): WindowTask | undefined => {
+  const nextTask = (): Work | undefined => {
     for (let i = 0; i < runs.length; i++) {
-      const run = runs[(turn + i) % runs.length] as StreamRun;
-      const task = run.takeTask();
-      if (task) {
+      const run = runs[(turn + i) % runs.length];
+      const task = run?.takeTask();
+      if (run && task) {
         turn = (turn + i + 1) % runs.length;
-        return task;
+        return { run, task };
       }
     }
     return undefined;
@@ -57,22 +64,24 @@ export async function runStreams(streams: readonly EngineStream[], options: RunO
    * The older part of the busy window with the most pages left, across streams, when splitting it
    * can shorten the read (src/source/engine/split.ts: not while the rate limit, rather than that chain, sets the end).
    */
-  const splitTask = (): WindowTask | undefined => {
+  const splitTask = (): Work | undefined => {
     // Asked once per change: the idle workers woken by the same page get the same answer.
     if (noSplitUntilChange) return undefined;
     let best: SplitCandidate | undefined;
+    let bestRun: StreamRun | undefined;
     let pagesLeft = 0;
     for (const run of runs) {
       const candidate = run.splitCandidate();
       if (!candidate) continue;
       pagesLeft += candidate.streamPagesLeft;
-      if (best === undefined || candidate.pagesLeft > best.pagesLeft) best = candidate;
+      if (best === undefined || candidate.pagesLeft > best.pagesLeft) [best, bestRun] = [candidate, run];
     }
     if (!best || !splitShortensRead(best.pagesLeft, pagesLeft, options.rate)) {
       noSplitUntilChange = true;
       return undefined;
     }
-    return best.task.run.splitTask(best.task);
+    const task = bestRun?.splitTask(best.task);
+    return bestRun && task && { run: bestRun, task };
   };
 
   // Wakes idle workers when something changed that may make a window splittable (a page arrived, a window ended).
@@ -91,29 +100,30 @@ export async function runStreams(streams: readonly EngineStream[], options: RunO
     for (const run of runs) run.fail(cause);
   };
   // A stream whose first request got a bare 401 waits to be reported: if every stream's did, it is the key.
-  const refusedAtStart = (run: StreamRun) => run.failed && run.stats.pages === 0 && isBareUnauthorized(run.failureCause);
+  const refusedAtStart = (run: StreamRun) => run.failed && run.pagesRead === 0 && isBareUnauthorized(run.failureCause);
   const finishIfDone = (run: StreamRun) => {
     if (run.done && !refusedAtStart(run)) run.finish(stoppedBy !== undefined && run.failureCause === stoppedBy);
   };
 
   const worker = async () => {
     for (;;) {
-      const task = nextTask() ?? splitTask();
-      if (task === undefined) {
+      const work = nextTask() ?? splitTask();
+      if (work === undefined) {
         if (runs.every((run) => run.done)) return;
         await changed;
         continue;
       }
+      const { run, task } = work;
       try {
-        const emitted = await fetchWindow(task, writer, notify);
-        task.run.completeTask(task, emitted);
+        const emitted = await readTask(run, task, writer, notify);
+        run.completeTask(task, emitted);
       } catch (caught) {
         const error = options.diagnose ? await options.diagnose(caught) : caught;
-        task.run.failTask(task, error);
+        run.failTask(task, error);
         // A rejected key (or a wrong base_url) fails every request: stop, and say it once.
         if (error instanceof HyrosApiError && error.stopsRun) stopRead(error);
       }
-      finishIfDone(task.run);
+      finishIfDone(run);
       notify();
       await writer.ready();
     }
@@ -135,8 +145,7 @@ export async function runStreams(streams: readonly EngineStream[], options: RunO
  * Pages one window (or change pass) to its end, or until its chain is past the window's start
  * (newest first); restarts it once when Hyros expires the page cursor. `onPage` runs after every page.
  */
-async function fetchWindow(task: WindowTask, writer: MessageWriter, onPage: () => void): Promise<number> {
-  const { run } = task;
+async function readTask(run: StreamRun, task: Task, writer: MessageWriter, onPage: () => void): Promise<number> {
   for (let restart = 0; ; restart++) {
     let emitted = 0;
     try {
@@ -147,7 +156,7 @@ async function fetchWindow(task: WindowTask, writer: MessageWriter, onPage: () =
         // its next page arrives, which would hold a parsed page per chain across every round trip.
         page.length = 0;
         onPage();
-        if (run.chainDone(task)) break;
+        if (chainDone(task)) break;
         await writer.ready();
       }
       return emitted;

@@ -1,7 +1,32 @@
-/** What the engine needs to read one stream; built by src/source/read/plan.ts from the stream declarations. */
+/**
+ * What the engine runs: a stream's declaration (src/source/streams), planned for this run by
+ * src/source/read (partitions from config and state), and the source of its pages.
+ */
 import type { RequestObserver } from '../../hyros/request.js';
 import type { JsonObject, SyncMode } from '../../protocol/messages.js';
+import type { StreamDeclaration } from '../streams/declaration.js';
 import type { Window } from './windows.js';
+
+export interface PlannedStream {
+  declaration: StreamDeclaration;
+  syncMode: SyncMode;
+  partitions: PartitionPlan[];
+  /** Floor for a state of a partition with no cursor yet (the sync start). */
+  floorMs: number;
+  /** Whether the stream had data before this run (it has a saved cursor): for the silent-gap warning. */
+  hadState: boolean;
+  /** Records per page its requests ask for (a split judges a chain's pages left by it). */
+  pageSize: number;
+  pages: PageSource;
+}
+
+/** Where a planned stream's raw pages come from (the engine empties each array once emitted). */
+export interface PageSource {
+  /** The pages of one window of one partition. */
+  window(partition: PartitionPlan, window: Window, context: FetchContext): JsonPages;
+  /** The change pass of one partition (records created before its windows that changed since `changed_at`). */
+  changes(partition: PartitionPlan, context: FetchContext, outcome: ChangePassOutcome): JsonPages;
+}
 
 export interface PartitionPlan {
   /** Agency client account, undefined for the key's own account. */
@@ -9,7 +34,7 @@ export interface PartitionPlan {
   windows: Window[];
   /** The cursor from the incoming state (already clamped to the sync end), if any. */
   initialCursorMs: number | undefined;
-  /** The second cursor (`changed_at`) of a stream that catches later changes (EngineStream.fetchChanges). */
+  /** The second cursor (`changed_at`) of a stream that catches later changes. */
   changes?: ChangeCursorPlan;
 }
 
@@ -38,34 +63,4 @@ export type JsonPages = AsyncIterable<JsonObject[]>;
 export interface FetchContext {
   signal: AbortSignal;
   observer: RequestObserver;
-}
-
-export interface EngineStream {
-  name: string;
-  syncMode: SyncMode;
-  /** Incremental-capable: records carry `occurred_at` and are filtered to their window. */
-  windowed: boolean;
-  partitions: PartitionPlan[];
-  /** Floor for a state of a partition with no cursor yet (the sync start). */
-  floorMs: number;
-  /**
-   * Set when idle workers may split this stream's busy windows (src/source/engine/split.ts): its pages
-   * hold this many records, and the date filter is on the cursor the records are normalised to.
-   */
-  splitPageSize?: number;
-  /** Whether the stream had data before this run (it has a saved cursor): for the silent-gap warning. */
-  hadState: boolean;
-  /** The raw pages of one window of one partition (the engine empties each array once emitted). */
-  fetchWindow(partition: PartitionPlan, window: Window, context: FetchContext): AsyncIterable<JsonObject[]>;
-  /** The change pass of one partition (records created before its windows that changed since `changed_at`). */
-  fetchChanges?(partition: PartitionPlan, context: FetchContext, outcome: ChangePassOutcome): AsyncIterable<JsonObject[]>;
-  /**
-   * False for a child stream (lead_clicks): its records were found through the window's parent
-   * records and keep their own `occurred_at` wherever it falls.
-   */
-  filterToWindow?: boolean;
-  /** Normalises a record in place and returns its occurred_at (ms) for windowed streams. */
-  normalize(record: JsonObject): number | undefined;
-  /** Extra advice appended to a failure message (e.g. the role to add). */
-  explainFailure?(error: unknown): string | undefined;
 }

@@ -1,6 +1,6 @@
 /**
  * Date-window planning. A range is cut into windows [start, end) — the last one also includes its
- * end, because both configured bounds are inclusive (contract §2). Window size adapts: at most
+ * end, because both configured bounds are inclusive (start_date and end_date). Window size adapts: at most
  * `maxWindowMs`, but small enough that a backfill has about `targetCount` windows to run in
  * parallel (a fixed 30-day window over 60 days leaves only two request chains), and never below
  * `minWindowMs`. Boundaries are whole seconds, Hyros' precision.

@@ -3,6 +3,7 @@ import type { ResolvedConfig } from '../config.js';
 import { configError } from '../../common/errors.js';
 import type { HyrosClient } from '../../hyros/client.js';
 import type { RequestContext } from '../../hyros/request.js';
+import { isJsonObject } from '../json.js';
 
 export interface UserInfo {
   timezone: string | undefined;
@@ -10,14 +11,14 @@ export interface UserInfo {
 }
 
 export async function fetchUserInfo(client: HyrosClient, context: RequestContext = {}): Promise<UserInfo> {
-  const body = (await client.getJson('user-info', [], context)) as {
-    result?: { userProfile?: { timezone?: unknown }; accessibleAccounts?: Array<{ accountId?: unknown; status?: unknown }> };
-  };
-  const result = body?.result ?? {};
-  const timezone = typeof result.userProfile?.timezone === 'string' ? result.userProfile.timezone : undefined;
-  const accessibleAccountIds = (result.accessibleAccounts ?? [])
-    .filter((account) => typeof account.accountId === 'string' && (account.status === undefined || account.status === 'APPROVED'))
-    .map((account) => account.accountId as string);
+  const body = await client.getJson('user-info', [], context);
+  const result = isJsonObject(body) && isJsonObject(body.result) ? body.result : {};
+  const profile = result.userProfile;
+  const timezone = isJsonObject(profile) && typeof profile.timezone === 'string' ? profile.timezone : undefined;
+  const accounts: unknown[] = Array.isArray(result.accessibleAccounts) ? result.accessibleAccounts : [];
+  const accessibleAccountIds = accounts.flatMap((account) =>
+    isJsonObject(account) && typeof account.accountId === 'string' && (account.status === undefined || account.status === 'APPROVED') ? [account.accountId] : [],
+  );
   return { timezone, accessibleAccountIds };
 }
 

@@ -1,8 +1,8 @@
 /** Splitting ids into request batches: attribution reports and lead clicks send ids as one CSV parameter. */
 
-export const MAX_IDS_PER_REQUEST = 50;
+const MAX_IDS_PER_REQUEST = 50;
 /** Budget for the URL-encoded `ids` value (keeps the whole URL well under 4 KB). */
-export const MAX_IDS_PARAM_CHARS = 1800;
+const MAX_IDS_PARAM_CHARS = 1800;
 
 /** Splits ids into request batches: at most `maxIds` each, and the URL-encoded CSV within `maxChars`. */
 export function batchIds(ids: readonly string[], maxIds = MAX_IDS_PER_REQUEST, maxChars = MAX_IDS_PARAM_CHARS): string[][] {

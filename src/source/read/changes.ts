@@ -11,7 +11,7 @@ import type { Window } from '../engine/windows.js';
 import type { QueryParams } from '../../hyros/request.js';
 import { parseHyrosTimestamp } from '../../hyros/timestamps.js';
 import type { JsonObject } from '../../protocol/messages.js';
-import type { ChangeTracking } from '../streams/definitions.js';
+import type { ChangeTracking } from '../streams/declaration.js';
 
 /** Server clocks and second precision: a change this close before the asked start still counts as filtered. */
 const FILTER_TOLERANCE_MS = 1000;

@@ -1,5 +1,5 @@
 /**
- * The documented vocabulary of GET /attribution (hyros-attribution.md §1.1–1.3): levels, models and
+ * The documented vocabulary of GET /attribution (as Hyros documents it): levels, models and
  * metric names. Config validation and the report streams' schemas are built from these lists.
  */
 export const ATTRIBUTION_MODELS = ['last_click', 'first_click', 'scientific'] as const;
@@ -22,7 +22,6 @@ export const ATTRIBUTION_LEVELS = [
   'bing_ad',
   'linkedin_campaign',
 ] as const;
-export type AttributionLevel = (typeof ATTRIBUTION_LEVELS)[number];
 
 /** Descriptive (string) fields; every other metric is a number. */
 export const ATTRIBUTION_TEXT_FIELDS = ['name', 'parent_name'] as const;
@@ -67,4 +66,3 @@ export const ATTRIBUTION_METRICS = [
   // descriptive
   'name', 'parent_name',
 ] as const;
-export type AttributionMetric = (typeof ATTRIBUTION_METRICS)[number];

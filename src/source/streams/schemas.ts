@@ -1,5 +1,5 @@
 /**
- * Record schemas of the Hyros objects, faithful to the documented shapes (hyros-api.md §5):
+ * Record schemas of the Hyros objects, faithful to the shapes Hyros documents:
  * optional fields nullable, nested objects open (`additionalProperties: true`), integers only where
  * Hyros sends integers. Every `format: date-time` field is normalised to ISO-8601 UTC.
  */
@@ -185,7 +185,7 @@ export const adProperties: Record<string, JsonObject> = {
 export const adAccountProperties: Record<string, JsonObject> = { id: requiredStr(), name: str(), type: str() };
 
 export const productProperties: Record<string, JsonObject> = {
-  ...(product().properties as Record<string, JsonObject>),
+  ...product().properties,
   id: requiredStr(),
 };
 

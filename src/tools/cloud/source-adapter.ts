@@ -4,7 +4,8 @@
  * else under src/tools/cloud works from these shapes only, so a change in how the source declares
  * its streams is absorbed here.
  */
-import { STREAMS, streamJsonSchema, type StreamDefinition } from '../../source/streams/definitions.js';
+import type { StreamDeclaration } from '../../source/streams/declaration.js';
+import { STREAMS, streamJsonSchema } from '../../source/streams/definitions.js';
 import { buildSpec } from '../../source/spec.js';
 import type { JsonObject } from '../../protocol/messages.js';
 
@@ -31,13 +32,21 @@ export interface OmittedStream {
   reason: 'child-stream';
 }
 
-function toCloudStream(definition: StreamDefinition): CloudStream {
+/** A stream whose records one request chain per window lists: the kinds a declarative stream can serve. */
+type ListedDeclaration = StreamDeclaration & { partitioning: { kind: 'whole-list' | 'date-windows' } };
+
+function isListed(declaration: StreamDeclaration): declaration is ListedDeclaration {
+  return declaration.partitioning.kind === 'whole-list' || declaration.partitioning.kind === 'date-windows';
+}
+
+function toCloudStream(definition: ListedDeclaration): CloudStream {
+  const { partitioning } = definition;
   return {
     name: definition.name,
     path: definition.path,
-    primaryKey: definition.primaryKey.map((key) => [...key]),
-    incremental: definition.cursorSource !== undefined,
-    ...(definition.cursorSource === undefined ? {} : { cursorSource: definition.cursorSource }),
+    primaryKey: definition.primaryKey.map((key: string[]) => [...key]),
+    incremental: partitioning.kind === 'date-windows',
+    ...(partitioning.kind === 'date-windows' ? { cursorSource: partitioning.cursorSource } : {}),
     jsonSchema: streamJsonSchema(definition, false),
     agencyJsonSchema: streamJsonSchema(definition, true),
     ...(definition.keyCopy === undefined ? {} : { keyCopy: { field: definition.keyCopy.field, from: [...definition.keyCopy.from] } }),
@@ -50,11 +59,11 @@ function toCloudStream(definition: StreamDefinition): CloudStream {
  * substream can only do one parent record per request.
  */
 export function cloudStreams(): CloudStream[] {
-  return STREAMS.filter((definition) => definition.parent === undefined).map(toCloudStream);
+  return STREAMS.filter(isListed).map(toCloudStream);
 }
 
 export function omittedStreams(): OmittedStream[] {
-  return STREAMS.filter((definition) => definition.parent !== undefined).map((definition) => ({ name: definition.name, reason: 'child-stream' }));
+  return STREAMS.filter((definition) => !isListed(definition)).map((definition) => ({ name: definition.name, reason: 'child-stream' }));
 }
 
 /** The source's connectionSpecification properties and its documentation URL. */

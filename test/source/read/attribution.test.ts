@@ -6,8 +6,11 @@
  */
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { attributionJsonSchema, attributionRecord, describeAttributionStream } from '../../../src/source/read/attribution/describe.js';
-import { adSourceIds, idSource, idsOnPlatform } from '../../../src/source/read/attribution/ids.js';
+import { describeStream } from '../../../src/source/catalog.js';
+import { resolveConfig, type AttributionReportConfig } from '../../../src/source/config.js';
+import { adSourceIds, idsOnPlatform } from '../../../src/source/read/attribution/ids.js';
+import { attributionRecord } from '../../../src/source/read/attribution/report-record.js';
+import { attributionDeclaration, idSource } from '../../../src/source/streams/attribution.js';
 import { IdLocks } from '../../../src/source/read/attribution/locks.js';
 import { batchIds } from '../../../src/source/read/batch-ids.js';
 import { BASE_PATH, FakeHyros, logsOf, ORIGIN, read, recordsOf, statesOf, statusesOf } from './harness.js';
@@ -100,7 +103,12 @@ describe('record shape and schema', () => {
   });
 
   it('builds the schema from the fields: counts integer, money and ratios number, text string; agency adds account_id', () => {
-    const schema = attributionJsonSchema({ fields: ['sales', 'revenue', 'roas', 'name'] }, false);
+    const reportConfig = (fields: string[]): AttributionReportConfig => {
+      const reports = resolveConfig({ api_key: 'k', start_date: '2026-01-01', attribution_reports: [{ name: 'r', level: 'facebook_ad', fields }] }).attribution_reports;
+      if (reports?.[0] === undefined) throw new Error('no report');
+      return reports[0];
+    };
+    const schema = describeStream(attributionDeclaration(reportConfig(['sales', 'revenue', 'roas', 'name'])), false).json_schema;
     expect(schema.properties).toEqual({
       date: { type: 'string', format: 'date' },
       level: { type: 'string' },
@@ -112,9 +120,9 @@ describe('record shape and schema', () => {
       name: { type: ['null', 'string'] },
     });
     expect(schema.additionalProperties).toBe(true);
-    const base = { name: 'r', level: 'facebook_ad', fields: ['sales'] } as unknown as Parameters<typeof describeAttributionStream>[0];
-    expect(describeAttributionStream(base, false).source_defined_primary_key).toEqual([['date'], ['level'], ['id']]);
-    const agency = describeAttributionStream(base, true);
+    const base = attributionDeclaration(reportConfig(['sales']));
+    expect(describeStream(base, false).source_defined_primary_key).toEqual([['date'], ['level'], ['id']]);
+    const agency = describeStream(base, true);
     expect(agency.source_defined_primary_key).toEqual([['account_id'], ['date'], ['level'], ['id']]);
     expect((agency.json_schema.properties as Record<string, unknown>).account_id).toEqual({ type: 'string' });
     expect(agency).toMatchObject({ name: 'attribution_r', supported_sync_modes: ['full_refresh', 'incremental'], default_cursor_field: ['occurred_at'], is_resumable: true });

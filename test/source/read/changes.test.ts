@@ -2,13 +2,18 @@
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../../src/source/config.js';
 import { changePass } from '../../../src/source/read/changes.js';
+import type { ChangeTracking } from '../../../src/source/streams/declaration.js';
 import { STREAMS } from '../../../src/source/streams/definitions.js';
 
 const ms = (iso: string) => Date.parse(iso);
 const config = resolveConfig({ api_key: 'k', start_date: '2026-01-01', lookback_window_days: 3, refund_lookback_days: 30 });
 const END = ms('2026-03-01T00:00:00Z');
 const windowsFrom = (startIso: string) => [{ startMs: ms(startIso), endMs: END, inclusiveEnd: true }];
-const tracking = (name: string) => STREAMS.find((s) => s.name === name)?.changes as NonNullable<(typeof STREAMS)[number]['changes']>;
+const tracking = (name: string): ChangeTracking => {
+  const partitioning = STREAMS.find((s) => s.name === name)?.partitioning;
+  if (partitioning?.kind !== 'date-windows' || !partitioning.changes) throw new Error(`${name} tracks no changes`);
+  return partitioning.changes;
+};
 const input = (over: object = {}) => ({ config, syncEndMs: END, windows: windowsFrom('2026-02-15T00:00:00Z'), cursorSource: 'creationDate', savedMs: ms('2026-02-18T00:00:00Z'), ...over });
 
 describe('change pass planning', () => {

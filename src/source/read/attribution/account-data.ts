@@ -7,7 +7,8 @@ import type { RequestContext } from '../../../hyros/request.js';
 import { paginate } from '../../../hyros/paginate.js';
 import { fetchUserInfo } from '../accounts.js';
 import type { PlanContext } from '../plan.js';
-import { idsOnPlatform, type IdSource } from './ids.js';
+import type { IdSource } from '../../streams/attribution.js';
+import { idsOnPlatform } from './ids.js';
 import { IdLocks } from './locks.js';
 
 interface Shared {

@@ -1,7 +1,7 @@
 /**
  * The configured catalog as the destination uses it: which Hyros object each stream feeds (its
  * `streams` entry, else `destination_object_name`, else its name), and the sync modes Hyros can
- * honour. Everything wrong here is a config_error before any request (destination-contract §2, §4).
+ * honour. Everything wrong here is a config_error before any request.
  */
 import { configError } from '../common/errors.js';
 import type { ResolvedDestinationConfig } from './config.js';

@@ -1,5 +1,5 @@
 /**
- * `check`: the config, then a role probe per object (destination-contract §6). An empty JSON body
+ * `check`: the config, then a role probe per object. An empty JSON body
  * POSTed to a create endpoint answers 400 when the key has the role (Hyros validates it and creates
  * nothing) and 403 `Missing role …` (older APIs: a bare 401) when not. A refund cannot be probed
  * without refunding, so its role is reported on first use. With `streams` set every configured

@@ -1,5 +1,5 @@
 /**
- * destination-hyros' configuration (destination-contract.md §2): one zod schema, the single source
+ * destination-hyros' configuration: one zod schema, the single source
  * of the destination's spec and of every config message. The connection fields are the source's own.
  */
 import { z } from 'zod';

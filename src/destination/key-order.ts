@@ -1,7 +1,7 @@
 /**
  * Per natural key: the chain of its writes (a later write starts after the earlier one finished)
  * and what the last one sent, so that a write waits until a resend of the key can no longer
- * duplicate (destination-contract §5). Keys whose window passed are forgotten, so memory stays flat
+ * duplicate. Keys whose window passed are forgotten, so memory stays flat
  * on long inputs of distinct keys.
  */
 

@@ -1,7 +1,7 @@
 /**
  * The Hyros objects the destination writes, declared as data: endpoint, role, natural key, and a
  * field table (Hyros name, kind, aliases, required rules). Mapping, validation and the
- * DESTINATION_CATALOG's json_schema are all derived from these tables (hyros-write-api.md §3).
+ * DESTINATION_CATALOG's json_schema are all derived from these tables.
  */
 
 export type FieldKind = 'text' | 'email' | 'number' | 'boolean' | 'date' | 'texts' | 'enum';

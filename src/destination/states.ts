@@ -1,5 +1,5 @@
 /**
- * The state echo (destination-contract §4): every received STATE goes back out, in the order
+ * The state echo: every received STATE goes back out, in the order
  * received, once every earlier record it covers has an outcome (a STREAM state: the earlier records
  * of its stream; a GLOBAL or legacy state: every earlier record), with `destinationStats` counted
  * since the previous state of that stream (GLOBAL: since the previous GLOBAL state). The incoming

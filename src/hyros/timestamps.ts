@@ -1,5 +1,5 @@
 /**
- * Hyros sends timestamps in three forms (hyros-api.md §5.1): ISO-8601 with an offset (leads),
+ * Hyros sends timestamps in three forms: ISO-8601 with an offset (leads),
  * Java's `Date.toString()` with a zone abbreviation (sales, calls, subscriptions, embedded leads),
  * and epoch milliseconds (sources, ads). This file only tells them apart: each form is read by the
  * shared time module (src/common/time), under its rules. All become epoch ms; records then carry

@@ -60,7 +60,7 @@ export function parseCatalog(raw: unknown, path: string, known: ReadonlyMap<stri
 export type StreamStates = Map<string, JsonObject | null>;
 
 /**
- * Accepts every form Airbyte hands a source (contract §5): an array of STREAM state messages
+ * Accepts every form Airbyte hands a source: an array of STREAM state messages
  * (with or without the message envelope, descriptor with or without namespace), a one-element
  * GLOBAL array, a legacy object keyed by stream name (or `{"data": {...}}`), an empty file, `[]`, `{}`.
  */

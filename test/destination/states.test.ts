@@ -1,4 +1,4 @@
-/** The state echo rules of destination-contract §4, on the ledger directly. */
+/** The state echo rules (each STATE echoed in order once its records have an outcome, with destinationStats), on the ledger directly. */
 import { describe, expect, it } from 'vitest';
 import { StateLedger } from '../../src/destination/states.js';
 import type { EchoedStateMessage } from '../../src/protocol/messages.js';

@@ -1,4 +1,4 @@
-/** Hyros' three timestamp forms (hyros-api.md §5.1) of one instant parse to that instant (fast-check). */
+/** Hyros' three timestamp forms of one instant parse to that instant (fast-check). */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatIsoAtOffset, formatJavaDate, toIsoUtc, ZONE_OFFSETS_MINUTES } from '../../src/common/time/index.js';

@@ -1,4 +1,4 @@
-/** Every timestamp form Hyros sends (hyros-api.md §5.1) → the right UTC instant. */
+/** Every timestamp form Hyros sends → the right UTC instant. */
 import { describe, expect, it } from 'vitest';
 import { parseHyrosTimestamp, ZONE_OFFSETS_MINUTES } from '../../src/hyros/timestamps.js';
 import { javaDate } from '../source/read/harness.js';

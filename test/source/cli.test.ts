@@ -1,6 +1,6 @@
 /**
  * The CLI as Airbyte runs it: the built connector in a child process. Covers every command's happy
- * path and the contract §6 error rows that apply to spec/check/discover (and catalog errors of read).
+ * path and the error rows of the source's contract that apply to spec/check/discover (and catalog errors of read).
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';

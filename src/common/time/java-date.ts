@@ -1,7 +1,7 @@
 /**
  * Java's `Date.toString()`: `EEE MMM dd HH:mm:ss zzz yyyy`, e.g. `Mon Feb 02 22:31:56 UTC 2026`,
  * the local wall time of the JVM's zone followed by the zone's abbreviation (or `GMT±hh:mm` for a
- * zone without one). Hyros sends most of its dates so (hyros-api.md §5.1).
+ * zone without one). Hyros sends most of its dates so.
  */
 import { checkDateTime, TimeProblem, wallMs } from './calendar.js';
 import { offsetFromParts } from './offset.js';

@@ -1,5 +1,5 @@
 /**
- * Every `--state` form Airbyte hands a source (contract §5), through runRead: the saved cursor must
+ * Every `--state` form Airbyte hands a source, through runRead: the saved cursor must
  * be found (first window = cursor − lookback) or, for the empty forms, the read starts at start_date.
  * Broken state files are config errors naming the file.
  */

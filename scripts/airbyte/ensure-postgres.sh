@@ -6,10 +6,10 @@
 #   3. starts it unless it already answers, waiting at most $PG_WAIT_SECONDS;
 #   4. prints one line: the port.
 # The tests create their own database per run, so several runs share the server.
-# Env: PG_PORT (default 55432), PG_DATA_DIR (default /var/tmp/source-hyros-pg/data), PG_WAIT_SECONDS (default 60).
+# Env: PG_PORT (default 25432, below the ephemeral port range so no outgoing connection holds it), PG_DATA_DIR (default /var/tmp/source-hyros-pg/data), PG_WAIT_SECONDS (default 60).
 set -euo pipefail
 
-PG_PORT="${PG_PORT:-55432}"
+PG_PORT="${PG_PORT:-25432}"
 PG_DATA_DIR="${PG_DATA_DIR:-/var/tmp/source-hyros-pg/data}"
 WAIT="${PG_WAIT_SECONDS:-60}"
 log() { echo "[ensure-postgres] $*" >&2; }

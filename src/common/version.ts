@@ -4,8 +4,9 @@ import { existsSync, readFileSync } from 'node:fs';
 // dist/src/common/version.js sits three levels below package.json; src/common/version.ts (tests, in-process) two.
 const packageUrl = [new URL('../../../package.json', import.meta.url), new URL('../../package.json', import.meta.url)].find((url) => existsSync(url));
 if (!packageUrl) throw new Error(`package.json not found above ${import.meta.url}`);
-const packageJson = JSON.parse(readFileSync(packageUrl, 'utf8')) as { name: string; version: string };
+const packageJson = JSON.parse(readFileSync(packageUrl, 'utf8')) as { name: string; version: string; homepage: string };
 
 export const CONNECTOR_NAME: string = packageJson.name;
 export const CONNECTOR_VERSION: string = packageJson.version;
-export const USER_AGENT = `${CONNECTOR_NAME}/${CONNECTOR_VERSION} (Airbyte source; +https://docs.airbyte.com/integrations/sources/hyros)`;
+/** Sent with every request, so Hyros can tell our traffic and where to read about it. */
+export const USER_AGENT = `${CONNECTOR_NAME}/${CONNECTOR_VERSION} (Airbyte connector; +${packageJson.homepage})`;

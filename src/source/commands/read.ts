@@ -15,11 +15,6 @@ import { boundHeapForStreaming } from '../../common/memory.js';
 
 /** Response bodies read and turned into records at a time (see BodyGate). */
 const BODIES_IN_HAND = 2;
-/**
- * How long a forming wave of requests may wait for requests still on their way back (the spread
- * of round trips on a jittery network); see RateLimiter's `waves`.
- */
-const WAVE_HOLD_MS = 150;
 
 export interface ReadArgs {
   config: string;
@@ -38,12 +33,8 @@ export async function runRead(args: ReadArgs, writer: MessageWriter, logger: Log
   const states: StreamStates = args.state ? parseState(await readJsonFile(args.state, 'state', { allowEmpty: true }), args.state) : new Map();
 
   const syncEndMs = Math.min(config.endMs ?? Date.now(), Date.now());
-  // The workers' request chains leave in waves; however many requests are on their way, only two
-  // bodies are read at a time, and only while stdout keeps up.
-  const handle = createHyrosClient(config, {
-    waves: { requesters: config.max_concurrency, holdMs: WAVE_HOLD_MS },
-    bodyGate: new BodyGate(BODIES_IN_HAND, () => writer.ready()),
-  });
+  // However many requests are on their way, only two bodies are read at a time, and only while stdout keeps up.
+  const handle = createHyrosClient(config, { bodyGate: new BodyGate(BODIES_IN_HAND, () => writer.ready()) });
   try {
     const accounts = await resolveAccounts(config, handle.client);
     const windowedCount = configured.filter((s) => byName.get(s.name)?.windowed).length * accounts.length;
@@ -62,8 +53,8 @@ export async function runRead(args: ReadArgs, writer: MessageWriter, logger: Log
     logger.info(
       `Reading ${streams.map((s) => `${s.name} (${s.syncMode})`).join(', ')} from ${config.baseUrl.origin} up to ${toIsoUtc(syncEndMs)}${accounts[0] === undefined ? '' : ` for accounts ${accounts.join(', ')}`}; ${config.max_concurrency} concurrent requests, ${config.requests_per_second}/s and ${config.requests_per_minute}/min.`,
     );
-    const limiter = handle.client.limiter;
-    const rate = { roundTripMs: () => limiter.recentRoundTripMs(), allowsWithin: (requests: number, withinMs: number) => limiter.allowsWithin(requests, withinMs) };
+    const budget = handle.client.budget;
+    const rate = { roundTripMs: () => budget.roundTripMs, eta: (requests: number) => budget.eta(requests) };
     const result = await runStreams(streams, { concurrency: config.max_concurrency, writer, logger, rate });
     if (result.failedStreams.length > 0) {
       logger.error(`Sync finished with failed streams: ${result.failedStreams.join(', ')}. The other streams completed; the next sync resumes from the last saved state.`);

@@ -1,0 +1,146 @@
+/**
+ * The sliding windows of a rate budget: which of our requests still hold a slot in each window. A
+ * group of requests that left together holds its slots from its last write and frees them together,
+ * a window plus its margin later (the margin as measured by then); so the requests waiting then
+ * leave together again.
+ */
+
+/** At most `limit` requests in any `perMs` milliseconds. */
+export interface Rate {
+  limit: number;
+  perMs: number;
+}
+
+/** Requests that left together: `slots` slots held from `atMs`; `together` sets the margin (1: alone). */
+export interface Send {
+  atMs: number;
+  slots: number;
+  together: number;
+}
+
+/** When a send frees its slots in one window. */
+interface Expiry {
+  atMs: number;
+  slots: number;
+}
+
+export class RateWindows {
+  /** Sends of the last longest window and margin, oldest first. */
+  private sends: Send[] = [];
+  private readonly longestMs: number;
+
+  /** `marginOf(together)`: the margin now for a send of that many; one alone has the widest. */
+  constructor(private readonly rates: readonly Rate[], private readonly marginOf: (together: number) => number) {
+    this.longestMs = Math.max(...rates.map((rate) => rate.perMs));
+  }
+
+  add(atMs: number, slots: number, together = slots): Send {
+    const send = { atMs, slots, together };
+    this.insert(send);
+    return send;
+  }
+
+  /** A request of `send` was written at `atMs`: the group holds its slots from its last write. */
+  move(send: Send, atMs: number): void {
+    if (atMs <= send.atMs) return;
+    const index = this.sends.lastIndexOf(send);
+    if (index === -1) return;
+    this.sends.splice(index, 1);
+    send.atMs = atMs;
+    this.insert(send);
+  }
+
+  /** Milliseconds until one more request fits every window (0: now). */
+  waitMs(nowMs: number): number {
+    this.prune(nowMs);
+    let untilMs = nowMs;
+    for (const rate of this.rates) {
+      const held = this.holding(rate, nowMs);
+      let excess = slotsOf(held) - rate.limit;
+      if (excess < 0) continue;
+      // The held slots free in expiry order: the send whose slots bring the count below the limit.
+      held.sort((a, b) => a.atMs - b.atMs);
+      for (const expiry of held) {
+        excess -= expiry.slots;
+        if (excess < 0) {
+          untilMs = Math.max(untilMs, expiry.atMs);
+          break;
+        }
+      }
+    }
+    return untilMs - nowMs;
+  }
+
+  /** How many requests fit every window now. */
+  free(nowMs: number): number {
+    let free = Number.POSITIVE_INFINITY;
+    for (const rate of this.rates) free = Math.min(free, rate.limit - slotsOf(this.holding(rate, nowMs)));
+    return Math.max(0, free);
+  }
+
+  /** When `requests` more requests would all have left, the first no earlier than `fromMs`, each alone. */
+  eta(requests: number, fromMs: number, nowMs: number): number {
+    this.prune(nowMs);
+    const alone = this.marginOf(1);
+    // Per window: when each slot held now frees, ascending; then the planned requests' own slots.
+    const frees = this.rates.map((rate) =>
+      this.holding(rate, nowMs)
+        .sort((a, b) => a.atMs - b.atMs)
+        .flatMap((expiry) => Array<number>(expiry.slots).fill(expiry.atMs)),
+    );
+    const planned: number[] = [];
+    let t = fromMs;
+    for (let k = 0; k < requests; k++) {
+      this.rates.forEach((rate, r) => {
+        const held = frees[r] as number[];
+        const index = held.length + planned.length - rate.limit;
+        if (index >= 0) t = Math.max(t, index < held.length ? (held[index] as number) : (planned[index - held.length] as number) + rate.perMs + alone);
+      });
+      planned.push(t);
+    }
+    return t;
+  }
+
+  /** The fewest slots the server could have had left if every request of ours that left after `fromMs` was in its count. */
+  fewestRemaining(fromMs: number): number {
+    let fewest = Number.POSITIVE_INFINITY;
+    for (const rate of this.rates) {
+      let count = 0;
+      for (let i = this.sends.length - 1; i >= 0 && (this.sends[i] as Send).atMs > fromMs - rate.perMs; i--) count += (this.sends[i] as Send).slots;
+      fewest = Math.min(fewest, rate.limit - count);
+    }
+    return fewest;
+  }
+
+  /** When the sends still holding slots of `rate` at `nowMs` free them (unordered). */
+  private holding(rate: Rate, nowMs: number): Expiry[] {
+    const widest = this.marginOf(1);
+    const held: Expiry[] = [];
+    for (let i = this.sends.length - 1; i >= 0; i--) {
+      const send = this.sends[i] as Send;
+      if (send.atMs + rate.perMs + widest <= nowMs) break;
+      const atMs = send.atMs + rate.perMs + (send.together === 1 ? widest : this.marginOf(send.together));
+      if (atMs > nowMs) held.push({ atMs, slots: send.slots });
+    }
+    return held;
+  }
+
+  private insert(send: Send): void {
+    let at = this.sends.length;
+    while (at > 0 && (this.sends[at - 1] as Send).atMs > send.atMs) at--;
+    this.sends.splice(at, 0, send);
+  }
+
+  private prune(nowMs: number): void {
+    const cutoff = nowMs - this.longestMs - this.marginOf(1);
+    let drop = 0;
+    while (drop < this.sends.length && (this.sends[drop] as Send).atMs <= cutoff) drop++;
+    if (drop > 0) this.sends = this.sends.slice(drop);
+  }
+}
+
+function slotsOf(held: readonly Expiry[]): number {
+  let slots = 0;
+  for (const expiry of held) slots += expiry.slots;
+  return slots;
+}

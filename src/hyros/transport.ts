@@ -11,7 +11,7 @@ import type { Dispatcher } from 'undici';
 import { onAbort } from '../common/abort.js';
 import type { BodyGate } from './body-gate.js';
 import { classifyResponse, classifyTransportError, type Classification } from './classify.js';
-import { reportingWriteTime } from './dispatcher.js';
+import { reportingTimes } from './dispatcher.js';
 import { HyrosApiError } from './errors.js';
 import type { HttpRequest, RequestContext } from './request.js';
 
@@ -44,12 +44,17 @@ export class Transport {
     const write = request.write === true;
     // Only the first write counts: a same-host redirect is a follow-up of the request already counted.
     let written = false;
+    let headersAtMs: number | undefined;
     const dispatcher =
       this.options.dispatcher &&
-      reportingWriteTime(this.options.dispatcher, (atMs) => {
-        if (written) return;
-        written = true;
-        onWritten(atMs);
+      reportingTimes(this.options.dispatcher, {
+        written: (atMs) => {
+          if (written) return;
+          written = true;
+          onWritten(atMs);
+        },
+        // Taken as the socket delivers them: later event-loop work is no part of the delay.
+        answered: (atMs) => (headersAtMs ??= atMs),
       });
     let url = new URL(request.path, this.options.baseUrl);
     for (const [name, value] of request.params) url.searchParams.append(name, value);
@@ -70,7 +75,7 @@ export class Transport {
         if (request.body !== undefined) init.body = JSON.stringify(request.body);
         if (dispatcher) init.dispatcher = dispatcher;
         const response = await fetch(url, init as RequestInit);
-        const headersAtMs = Date.now();
+        headersAtMs ??= Date.now();
         if (response.status >= 300 && response.status < 400 && response.headers.has('location')) {
           await response.body?.cancel();
           const target = new URL(response.headers.get('location') as string, url);

@@ -10,7 +10,9 @@
  *
  * Requests that leave together reach Hyros together: the k-th arrival of a group of n varies about
  * 1/√n as much as one request's, so the slots of a group are reused sooner. Every 429 doubles the
- * margin: the network bunched arrivals more than measured.
+ * margin (the network bunched arrivals more than measured) until as many delays as the estimate
+ * holds have been measured since: a 429 that came from another tool using the key is not paid for
+ * the rest of the sync.
  */
 import { RecentSamples } from './samples.js';
 
@@ -29,13 +31,20 @@ export class ArrivalMargin {
   private readonly trips = new RecentSamples(RECENT);
   private doublings = 0;
   private widenedAtMs = Number.NEGATIVE_INFINITY;
+  /** Delays measured since the last 429 (or since the last doubling was dropped). */
+  private measuredSince = 0;
 
   /** `capMs`: no margin is wider, and 429s within it are one bunching. */
   constructor(private readonly capMs: number) {}
 
   /** The time from a request's write to its answer's headers. */
   measured(ms: number): void {
-    if (ms >= 0) this.delays.add(ms);
+    if (ms < 0) return;
+    this.delays.add(ms);
+    if (this.doublings > 0 && ++this.measuredSince >= RECENT) {
+      this.doublings--;
+      this.measuredSince = 0;
+    }
   }
 
   /** The time from a grant to the end of its answer. */
@@ -58,5 +67,6 @@ export class ArrivalMargin {
     if (nowMs - this.widenedAtMs < this.capMs) return;
     this.widenedAtMs = nowMs;
     this.doublings++;
+    this.measuredSince = 0;
   }
 }

@@ -131,6 +131,34 @@ describe('RateBudget: the margin follows the delays measured', () => {
     expect(at().slice(6, 9)).toEqual([pausedAt + 2_000, pausedAt + 2_000, pausedAt + 2_000]);
     expect((at()[9] as number) - (at()[5] as number) - 1_000).toBeCloseTo(2 * span, 2);
   });
+  it('the doubling is dropped once as many delays as the estimate holds have been measured since the 429', async () => {
+    const { clock, budget, ask, granted } = setup([{ limit: 10, perMs: 1000 }, MINUTE]);
+    const delays: number[] = [];
+    /** Ten requests now, answered after 100 or 300 ms; then the window clears. */
+    const tenAnswered = async () => {
+      const from = granted.length;
+      for (let i = 0; i < 10; i++) void ask(`r${from + i}`);
+      await clock.advance(0);
+      granted.slice(from).forEach(({ grant }, i) => {
+        grant.written(clock.now());
+        grant.answered(clock.now() + (i % 2 === 0 ? 100 : 300));
+        delays.push(i % 2 === 0 ? 100 : 300);
+      });
+      await clock.advance(5_000);
+    };
+    // With no slot held, the 11th of eleven requests waits a window plus the margin of one alone.
+    const aloneMargin = () => budget.eta(11) - 1_000;
+    const span = () => Math.sqrt(6) * deviation(delays.slice(-100));
+    await tenAnswered();
+    expect(aloneMargin()).toBeCloseTo(span(), 2);
+    budget.update((granted[0] as { grant: Grant }).grant, { status: 429, headers: new Headers({ 'Retry-After': '1' }) });
+    await clock.advance(1_000);
+    expect(aloneMargin()).toBeCloseTo(2 * span(), 2);
+    for (let round = 0; round < 9; round++) await tenAnswered();
+    expect(aloneMargin()).toBeCloseTo(2 * span(), 2);
+    await tenAnswered();
+    expect(aloneMargin()).toBeCloseTo(span(), 2);
+  });
 });
 
 describe('RateBudget.update: the server view wins when it is stricter', () => {

@@ -7,7 +7,7 @@
  *   keep their order);
  * - a write whose answer was lost is sent again only after that same delay, counted from the loss
  *   (the lost request reached Hyros, if at all, before that moment, whatever the network delay);
- * - at most `max_concurrency` requests are in flight, all under the key's one limiter, and at most
+ * - at most `max_concurrency` requests are in flight, all under the key's one rate budget, and at most
  *   MAX_OUTSTANDING records wait for an outcome: past that, `submit` waits, and stdin is not read.
  */
 import { sleep } from '../hyros/backoff.js';

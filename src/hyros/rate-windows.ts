@@ -25,7 +25,7 @@ interface Expiry {
 }
 
 export class RateWindows {
-  /** Sends of the last longest window and margin, oldest first. */
+  /** Sends of the last two longest windows, oldest first. */
   private sends: Send[] = [];
   private readonly longestMs: number;
 
@@ -131,8 +131,13 @@ export class RateWindows {
     this.sends.splice(at, 0, send);
   }
 
+  /**
+   * Forgets sends older than two longest windows: a slot is held at most a window and a margin (no
+   * wider than the shortest window), and the server's count may still hold a send a window and a
+   * round trip old (fewestRemaining).
+   */
   private prune(nowMs: number): void {
-    const cutoff = nowMs - this.longestMs - this.marginOf(1);
+    const cutoff = nowMs - 2 * this.longestMs;
     let drop = 0;
     while (drop < this.sends.length && (this.sends[drop] as Send).atMs <= cutoff) drop++;
     if (drop > 0) this.sends = this.sends.slice(drop);

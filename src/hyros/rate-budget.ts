@@ -8,7 +8,7 @@
  * socket (`Grant.written`: event-loop work and connection scheduling come between), and a slot is
  * reused only a window plus a margin later: the margin absorbs how much later an earlier request may
  * have arrived than the one reusing its slot (src/hyros/arrival-margin.ts: it follows the delays
- * measured, narrower for requests that left together, doubled by a 429).
+ * measured, `Grant.answered`; narrower for requests that left together; doubled by a 429).
  *
  * Requests asked for in the same turn of the event loop, or waiting when slots free, leave together,
  * and their slots free together: once the window is full, a read's request chains take turns in
@@ -52,13 +52,15 @@ export class RateBudget {
   private pausedUntil = 0;
   private timer: unknown;
   private pumpQueued = false;
+  /** The sends of the grants still out, for a 429 to give its slot back. */
+  private readonly sendOf = new WeakMap<Grant, Send>();
 
   constructor(rates: readonly Rate[], clock: Clock = systemClock) {
     this.clock = clock;
     this.shortestMs = Math.min(...rates.map((rate) => rate.perMs));
     // A margin beyond the shortest window would halve the rate for nothing.
     this.margin = new ArrivalMargin(this.shortestMs);
-    this.windows = new RateWindows(rates, (together) => this.margin.forGroup(together));
+    this.windows = new RateWindows(rates, (send, often) => this.margin.of({ together: send.together, lateMs: send.unanswered > 0 ? undefined : send.lateMs }, often));
   }
 
   /** Resolves when one more request may be sent; rejects with the reason when `signal` aborts first. */
@@ -82,6 +84,9 @@ export class RateBudget {
     const resetMs = parseResetWaitMs(headers?.get('x-ratelimit-reset'), now);
     if (answer.status === 429) {
       const waitMs = parseRetryAfterMs(headers?.get('retry-after'), now) ?? resetMs ?? this.shortestMs;
+      // Refused, so not counted: its slots go back (were it counted, the next remaining count says so).
+      const send = this.sendOf.get(grant);
+      if (send) this.windows.release(send);
       this.margin.widen(now);
       this.pauseUntil(now + waitMs);
       return waitMs;
@@ -94,7 +99,7 @@ export class RateBudget {
     const ours = this.windows.fewestRemaining(grant.sentAtMs - (now - grant.sentAtMs));
     if (remaining >= ours) return undefined;
     if (remaining <= 0 && resetMs !== undefined) this.pauseUntil(now + resetMs);
-    else this.windows.add(now, ours - Math.max(0, remaining), 1);
+    else this.windows.add(now, ours - Math.max(0, remaining), true);
     return undefined;
   }
 
@@ -134,8 +139,9 @@ export class RateBudget {
 
   private grant(now: number, send: Send): Grant {
     let sentAtMs = now;
+    let answered = false;
     let finished = false;
-    return {
+    const grant: Grant = {
       get sentAtMs() {
         return sentAtMs;
       },
@@ -143,12 +149,22 @@ export class RateBudget {
         sentAtMs = Math.max(sentAtMs, atMs);
         this.windows.move(send, atMs);
       },
-      answered: (atMs) => this.margin.measured(atMs - sentAtMs),
+      answered: (atMs) => {
+        if (answered) return;
+        answered = true;
+        const lateMs = this.margin.measured(atMs - sentAtMs);
+        send.unanswered--;
+        // One that took far longer than the rest of its group holds its slot on its own.
+        if (this.margin.outlier(lateMs) && send.slots > 1) this.windows.detach(send, lateMs);
+        else send.lateMs = Math.max(send.lateMs, lateMs);
+      },
       done: () => {
         if (finished) return;
         finished = true;
         this.margin.roundTrip(this.clock.now() - now);
       },
     };
+    this.sendOf.set(grant, send);
+    return grant;
   }
 }

@@ -1,8 +1,8 @@
 /**
  * The sliding windows of a rate budget: which of our requests still hold a slot in each window. A
  * group of requests that left together holds its slots from its last write and frees them together,
- * a window plus its margin later (the margin as measured by then); so the requests waiting then
- * leave together again.
+ * a window plus its margin later (the margin as measured by then, src/hyros/arrival-margin.ts); so
+ * the requests waiting then leave together again.
  */
 
 /** At most `limit` requests in any `perMs` milliseconds. */
@@ -11,12 +11,20 @@ export interface Rate {
   perMs: number;
 }
 
-/** Requests that left together: `slots` slots held from `atMs`; `together` sets the margin (1: alone). */
+/** Requests that left together: `slots` slots held from `atMs`, and what their margin depends on. */
 export interface Send {
   atMs: number;
   slots: number;
+  /** How many left together (requests another client sent: 1). */
   together: number;
+  /** The most one of them took longer than the fastest recent request, of those answered. */
+  lateMs: number;
+  /** How many have not been answered yet. */
+  unanswered: number;
 }
+
+/** The margin of a send's slots in a window reused every second (`often`) or rarely. */
+export type MarginOf = (send: Send, often: boolean) => number;
 
 /** When a send frees its slots in one window. */
 interface Expiry {
@@ -28,16 +36,33 @@ export class RateWindows {
   /** Sends of the last two longest windows, oldest first. */
   private sends: Send[] = [];
   private readonly longestMs: number;
+  /** The shortest window: reused every second; no margin is wider. */
+  private readonly shortestMs: number;
 
-  /** `marginOf(together)`: the margin now for a send of that many; one alone has the widest. */
-  constructor(private readonly rates: readonly Rate[], private readonly marginOf: (together: number) => number) {
+  constructor(private readonly rates: readonly Rate[], private readonly marginOf: MarginOf) {
     this.longestMs = Math.max(...rates.map((rate) => rate.perMs));
+    this.shortestMs = Math.min(...rates.map((rate) => rate.perMs));
   }
 
-  add(atMs: number, slots: number, together = slots): Send {
-    const send = { atMs, slots, together };
+  /** `slots` requests that left at `atMs`, unanswered (or, `others`, another client's, counted by the server). */
+  add(atMs: number, slots: number, others = false): Send {
+    const send = { atMs, slots, together: others ? 1 : slots, lateMs: 0, unanswered: others ? 0 : slots };
     this.insert(send);
     return send;
+  }
+
+  /** One request of `send` was refused: its slot is free again. */
+  release(send: Send): void {
+    send.slots--;
+    if (send.slots > 0) return;
+    const index = this.sends.lastIndexOf(send);
+    if (index !== -1) this.sends.splice(index, 1);
+  }
+
+  /** One answered request of `send` holds its slot on its own, with its own lateness. */
+  detach(send: Send, lateMs: number): void {
+    send.slots--;
+    this.insert({ atMs: send.atMs, slots: 1, together: 1, lateMs, unanswered: 0 });
   }
 
   /** A request of `send` was written at `atMs`: the group holds its slots from its last write. */
@@ -81,7 +106,7 @@ export class RateWindows {
   /** When `requests` more requests would all have left, the first no earlier than `fromMs`, each alone. */
   eta(requests: number, fromMs: number, nowMs: number): number {
     this.prune(nowMs);
-    const alone = this.marginOf(1);
+    const alone: Send = { atMs: nowMs, slots: 1, together: 1, lateMs: 0, unanswered: 1 };
     // Per window: when each slot held now frees, ascending; then the planned requests' own slots.
     const frees = this.rates.map((rate) =>
       this.holding(rate, nowMs)
@@ -94,7 +119,7 @@ export class RateWindows {
       this.rates.forEach((rate, r) => {
         const held = frees[r] as number[];
         const index = held.length + planned.length - rate.limit;
-        if (index >= 0) t = Math.max(t, index < held.length ? (held[index] as number) : (planned[index - held.length] as number) + rate.perMs + alone);
+        if (index >= 0) t = Math.max(t, index < held.length ? (held[index] as number) : (planned[index - held.length] as number) + rate.perMs + this.margin(alone, rate));
       });
       planned.push(t);
     }
@@ -114,15 +139,18 @@ export class RateWindows {
 
   /** When the sends still holding slots of `rate` at `nowMs` free them (unordered). */
   private holding(rate: Rate, nowMs: number): Expiry[] {
-    const widest = this.marginOf(1);
     const held: Expiry[] = [];
     for (let i = this.sends.length - 1; i >= 0; i--) {
       const send = this.sends[i] as Send;
-      if (send.atMs + rate.perMs + widest <= nowMs) break;
-      const atMs = send.atMs + rate.perMs + (send.together === 1 ? widest : this.marginOf(send.together));
+      if (send.atMs + rate.perMs + this.shortestMs <= nowMs) break;
+      const atMs = send.atMs + rate.perMs + this.margin(send, rate);
       if (atMs > nowMs) held.push({ atMs, slots: send.slots });
     }
     return held;
+  }
+
+  private margin(send: Send, rate: Rate): number {
+    return this.marginOf(send, rate.perMs === this.shortestMs);
   }
 
   private insert(send: Send): void {

@@ -1,9 +1,11 @@
-/** The latest `size` values of a measurement, with their mean and standard deviation. */
+/** The latest `size` values of a measurement: their mean, standard deviation and extremes. */
 export class RecentSamples {
   private readonly values: number[] = [];
   private next = 0;
   private sum = 0;
   private sumOfSquares = 0;
+  private lowest = Number.POSITIVE_INFINITY;
+  private highest = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly size: number) {}
 
@@ -22,6 +24,18 @@ export class RecentSamples {
     }
     this.sum += value;
     this.sumOfSquares += value * value;
+    this.lowest = Math.min(...this.values);
+    this.highest = Math.max(...this.values);
+  }
+
+  /** Undefined before the first value. */
+  min(): number | undefined {
+    return this.values.length === 0 ? undefined : this.lowest;
+  }
+
+  /** Highest minus lowest (0 before the first value). */
+  range(): number {
+    return this.values.length === 0 ? 0 : this.highest - this.lowest;
   }
 
   /** Undefined before the first value. */

@@ -161,6 +161,59 @@ describe('RateBudget: the margin follows the delays measured', () => {
   });
 });
 
+describe('RateBudget: a window reused rarely takes each request\'s own delay', () => {
+  it('a minute slot is held until a minute after the latest its request can have arrived: how much longer than the fastest it took', async () => {
+    const { clock, ask, at, granted } = setup([{ limit: 10, perMs: 1000 }, { limit: 2, perMs: 60_000 }]);
+    void ask('a');
+    await clock.advance(10);
+    void ask('b');
+    await clock.advance(0);
+    const [a, b] = granted.map((g) => g.grant) as [Grant, Grant];
+    a.written(T0);
+    a.answered(T0 + 50);
+    b.written(T0 + 10);
+    // b took 40 ms longer than a: it may have stalled on its way in.
+    b.answered(T0 + 10 + 90);
+    void ask('c');
+    void ask('d');
+    await clock.advance(61_000);
+    expect(at()).toEqual([0, 10, 60_000, 60_050]);
+  });
+
+  it('one not answered holds its minute slot for the whole range of recent delays', async () => {
+    const { clock, ask, at, granted } = setup([{ limit: 10, perMs: 1000 }, { limit: 2, perMs: 60_000 }]);
+    void ask('a');
+    await clock.advance(0);
+    void ask('b');
+    await clock.advance(0);
+    const [a, b] = granted.map((g) => g.grant) as [Grant, Grant];
+    a.written(T0);
+    a.answered(T0 + 50);
+    b.written(T0);
+    b.answered(T0 + 130);
+    // c and d take a's and b's slots and are never answered (they timed out): e waits for c's slot
+    // a minute plus the range of the delays measured (80 ms) after it left.
+    void ask('c');
+    await clock.advance(60_000);
+    void ask('d');
+    await clock.advance(1_000);
+    void ask('e');
+    await clock.advance(61_000);
+    expect(at().slice(2)).toEqual([60_000, 60_080, 120_080]);
+  });
+
+  it('a request refused with 429 gives its slot back: the server did not count it', async () => {
+    const { clock, budget, ask, at, granted } = setup([{ limit: 10, perMs: 1000 }, { limit: 2, perMs: 60_000 }]);
+    void ask('a');
+    void ask('b');
+    await clock.advance(0);
+    budget.update((granted[1] as { grant: Grant }).grant, { status: 429, headers: new Headers({ 'Retry-After': '1' }) });
+    void ask('b again');
+    await clock.advance(2_000);
+    expect(at()).toEqual([0, 0, 1_000]);
+  });
+});
+
 describe('RateBudget.update: the server view wins when it is stricter', () => {
   const headers = (remaining: number, resetInS?: number) =>
     new Headers({ 'X-RateLimit-Remaining': String(remaining), ...(resetInS === undefined ? {} : { 'X-RateLimit-Reset': String(Math.ceil(T0 / 1000) + resetInS) }) });

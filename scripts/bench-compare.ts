@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { fmt, median, out } from './bench-lib.js';
+import { fmt, out } from './bench-lib.js';
 
 const here = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const { values } = parseArgs({ options: { baseline: { type: 'string' }, sections: { type: 'string', default: '1,2,5,6,7,8' }, rounds: { type: 'string', default: '3' } } });
@@ -32,6 +32,13 @@ const rounds = Math.max(1, Number(values.rounds));
 const work = mkdtempSync(join(tmpdir(), 'bench-compare-'));
 
 type Figures = Record<string, { lower: boolean; values: number[] }>;
+
+/** The middle value (of two middle values, their mean). */
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const half = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[half] as number) : ((sorted[half - 1] as number) + (sorted[half] as number)) / 2;
+}
 /** figure name → side → values over rounds. */
 const table = new Map<string, { lower: boolean; bySide: Map<string, number[]> }>();
 

@@ -52,7 +52,7 @@ export class RateBudget {
   private pausedUntil = 0;
   private timer: unknown;
   private pumpQueued = false;
-  /** The sends of the grants still out, for a 429 to give its slot back. */
+  /** Which send holds each grant's slot, for a 429 to give it back. */
   private readonly sendOf = new WeakMap<Grant, Send>();
 
   constructor(rates: readonly Rate[], clock: Clock = systemClock) {
@@ -155,7 +155,7 @@ export class RateBudget {
         const lateMs = this.margin.measured(atMs - sentAtMs);
         send.unanswered--;
         // One that took far longer than the rest of its group holds its slot on its own.
-        if (this.margin.outlier(lateMs) && send.slots > 1) this.windows.detach(send, lateMs);
+        if (this.margin.outlier(lateMs) && send.slots > 1) this.sendOf.set(grant, this.windows.detach(send, lateMs));
         else send.lateMs = Math.max(send.lateMs, lateMs);
       },
       done: () => {

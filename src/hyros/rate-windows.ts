@@ -59,10 +59,12 @@ export class RateWindows {
     if (index !== -1) this.sends.splice(index, 1);
   }
 
-  /** One answered request of `send` holds its slot on its own, with its own lateness. */
-  detach(send: Send, lateMs: number): void {
+  /** One answered request of `send` holds its slot on its own, with its own lateness; returns its send. */
+  detach(send: Send, lateMs: number): Send {
     send.slots--;
-    this.insert({ atMs: send.atMs, slots: 1, together: 1, lateMs, unanswered: 0 });
+    const alone = { atMs: send.atMs, slots: 1, together: 1, lateMs, unanswered: 0 };
+    this.insert(alone);
+    return alone;
   }
 
   /** A request of `send` was written at `atMs`: the group holds its slots from its last write. */

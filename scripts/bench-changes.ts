@@ -14,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSandbox, type Sandbox } from '../integration_tests/sandbox/server.js';
+import { record } from './bench-lib.js';
 
 const CHANGE_FILTERS = ['updatedFromDate', 'saleRefundedState', 'subscriptionStates'];
 const COUNTS = { leads: 20_000, sales: 60_000, calls: 0, subscriptions: 3_000, carts: 0 };
@@ -85,15 +86,18 @@ export async function benchChangePasses(cli: string, work: string): Promise<stri
     rows.push(['4', 'daily run: /leads creation windows + updated pass', `${n('/leads creation windows')} + ${n('/leads change pass')} requests`, `${daily.get('leads') ?? 0} leads emitted (×2: leads and lead_clicks read them)`]);
     rows.push(['4', 'daily run: /subscriptions creation windows + ended pass', `${n('/subscriptions creation windows')} + ${n('/subscriptions change pass')} requests`, `${daily.get('subscriptions') ?? 0} subscriptions emitted`]);
     rows.push(['4', 'daily run: /leads/clicks', `${n('/leads/clicks clicks')} requests`, `${daily.get('lead_clicks') ?? 0} clicks emitted`]);
+    record('4 daily run: requests', [...proxy.counts.values()].reduce((a, b) => a + b, 0));
 
     proxy.counts.clear();
     await read(cli, work, 'lookback60', { ...config, lookback_window_days: 60 }, ['sales'], stateOf(['sales'], DAILY_CURSOR));
+    record('4 sales run with lookback 60: requests', n('/sales creation windows') + n('/sales change pass'));
     rows.push(['4', 'the same sales run with lookback 60 instead', `${n('/sales creation windows') + n('/sales change pass')} requests`, 're-reads every sale of the 60 days']);
 
     proxy.counts.clear();
     const full = await read(cli, work, 'clicks', config, ['lead_clicks']);
     const leadPages = n('/leads creation windows');
     const clickRequests = n('/leads/clicks clicks');
+    record('4 lead_clicks full read: requests', leadPages + clickRequests);
     rows.push(['4', 'lead_clicks, full read of 20 000 leads', `${leadPages + clickRequests} requests`, `${leadPages} /leads pages + ${clickRequests} /leads/clicks → ${((1000 * (leadPages + clickRequests)) / COUNTS.leads).toFixed(1)} per 1 000 leads (${full.get('lead_clicks') ?? 0} clicks)`]);
   } finally {
     await new Promise((resolve) => proxy.server.close(resolve));

@@ -1,6 +1,8 @@
 /**
  * What the bench's sections share: running a connector (or the bare loop) as a child while
- * sampling its RSS, writing its config and catalog, and printing "median (min–max)" of runs.
+ * sampling its RSS, writing its config and catalog, printing "median (min–max)" of runs, and
+ * recording each run's figures for BENCH_JSON (scripts/bench-compare.ts reads them).
+ * BENCH_CONNECTOR=<checkout> measures that checkout's built connector with this harness.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -9,7 +11,9 @@ import { fileURLToPath } from 'node:url';
 import type { Sandbox } from '../integration_tests/sandbox/server.js';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-export const cli = join(root, 'dist', 'src', 'source', 'main.js');
+/** The checkout whose connectors are measured: this one, or BENCH_CONNECTOR. */
+export const connectorRoot = resolve(process.env.BENCH_CONNECTOR ?? root);
+export const cli = join(connectorRoot, 'dist', 'src', 'source', 'main.js');
 export const bareLoop = join(root, 'dist', 'scripts', 'bare-loop.js');
 export const RANGE = { start_date: '2026-01-01', end_date: '2026-03-01' };
 export const PAGE = 250;
@@ -108,6 +112,20 @@ export function spread(values: number[], digits: number, unit = ''): string {
   if (sorted.length === 1) return `${fmt(median, digits)}${unit}`;
   return `${fmt(median, digits)}${unit} (${fmt(sorted[0] as number, digits)}–${fmt(sorted[sorted.length - 1] as number, digits)})`;
 }
+/** Each figure's value per run, by name; `lower`: whether a lower value is better. */
+export const figures = new Map<string, { lower: boolean; values: number[] }>();
+export function record(name: string, value: number, lower = true): void {
+  const figure = figures.get(name) ?? { lower, values: [] };
+  figure.values.push(value);
+  figures.set(name, figure);
+}
+
+/** Writes the recorded figures to BENCH_JSON, if set. */
+export function writeFigures(): void {
+  const path = process.env.BENCH_JSON;
+  if (path) writeFileSync(path, JSON.stringify(Object.fromEntries(figures)));
+}
+
 export const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)] as number;
 
 /** One connector run against `sandbox` from empty rate-limit windows: the figures and the sandbox's counts. */

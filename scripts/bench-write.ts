@@ -7,7 +7,8 @@
  *       BENCH_PROCESSING_MS (default 10 000) per write: wall vs the bound of the writes alone and of
  *       writes + status polls, polls per write;
  *   W3. peak RSS of a BENCH_DRY_RUN_RECORDS (default 100 000) record dry run.
- * Run alone with `node dist/scripts/bench-write.js`.
+ * Run alone with `node dist/scripts/bench-write.js`; BENCH_WRITE_SECTIONS=W1,W3 runs only those,
+ * BENCH_JSON and BENCH_CONNECTOR as for scripts/bench.ts.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,9 +16,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSandbox, type Sandbox } from '../integration_tests/sandbox/server.js';
+import { connectorRoot, record, writeFigures } from './bench-lib.js';
 
-const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const bin = join(root, 'dist', 'src', 'destination', 'main.js');
+const bin = join(connectorRoot, 'dist', 'src', 'destination', 'main.js');
+const sectionsWanted = new Set((process.env.BENCH_WRITE_SECTIONS ?? 'W1,W2,W3').split(',').map((s) => s.trim()));
 const work = mkdtempSync(join(tmpdir(), 'destination-hyros-bench-'));
 const ordersWanted = Number(process.env.BENCH_WRITE_ORDERS ?? 3000);
 const processedWanted = Number(process.env.BENCH_PROCESSED_ORDERS ?? 1000);
@@ -120,36 +122,48 @@ export async function benchWrite(out: (text: string) => void): Promise<string[][
     return figures;
   };
 
-  out(`W1. write: ${ordersWanted} orders, sandbox enforcing 30/s + 1000/min, 50 ms latency, write_confirmation accepted`);
-  const limited = await startSandbox({ latencyMs: 50, processingDelayMs: 1000 });
-  const accepted = await run(limited, ordersWanted, 'acc', {});
-  await limited.settle();
-  const stats = limited.stats();
-  const writes = stats.byPath['POST /orders'] ?? 0;
-  const bound = rateLimitBoundSeconds(ordersWanted);
-  rows.push(['W1', 'wall time', `${fmt(accepted.seconds)} s`, `bound ${fmt(bound)} s (${ordersWanted} requests at 30/s + 1000/min) → ${ratio(accepted.seconds, bound, 3)} (target ≤ 1.1×)`]);
-  rows.push(['W1', '429 responses', `${stats.status['429'] ?? 0} of ${writes}`, 'target 0']);
-  rows.push(['W1', 'duplicates in Hyros', String(limited.duplicates().length), `must be 0 (${limited.writes().length} writes accepted)`]);
-  rows.push(['W1', 'peak RSS of the destination', `${fmt(accepted.peakRssMb, 0)} MB`, 'target ≤ 150 MB']);
-  await limited.close();
+  if (sectionsWanted.has('W1')) {
+    out(`W1. write: ${ordersWanted} orders, sandbox enforcing 30/s + 1000/min, 50 ms latency, write_confirmation accepted`);
+    const limited = await startSandbox({ latencyMs: 50, processingDelayMs: 1000 });
+    const accepted = await run(limited, ordersWanted, 'acc', {});
+    await limited.settle();
+    const stats = limited.stats();
+    const writes = stats.byPath['POST /orders'] ?? 0;
+    const bound = rateLimitBoundSeconds(ordersWanted);
+    rows.push(['W1', 'wall time', `${fmt(accepted.seconds)} s`, `bound ${fmt(bound)} s (${ordersWanted} requests at 30/s + 1000/min) → ${ratio(accepted.seconds, bound, 3)} (target ≤ 1.1×)`]);
+    rows.push(['W1', '429 responses', `${stats.status['429'] ?? 0} of ${writes}`, 'target 0']);
+    rows.push(['W1', 'duplicates in Hyros', String(limited.duplicates().length), `must be 0 (${limited.writes().length} writes accepted)`]);
+    rows.push(['W1', 'peak RSS of the destination', `${fmt(accepted.peakRssMb, 0)} MB`, 'target ≤ 150 MB']);
+    record('W1 wall ÷ bound', accepted.seconds / bound);
+    record('W1 429 responses', stats.status['429'] ?? 0);
+    record('W1 peak RSS MB', accepted.peakRssMb);
+    await limited.close();
+  }
 
-  out(`W2. write: ${processedWanted} orders, write_confirmation processed (Hyros processes a write in ${processingMs / 1000} s)`);
-  const confirming = await startSandbox({ latencyMs: 50, processingDelayMs: processingMs });
-  const processed = await run(confirming, processedWanted, 'proc', { write_confirmation: 'processed' });
-  const pstats = confirming.stats();
-  const polls = pstats.byPath['GET /requests'] ?? 0;
-  const total = (pstats.byPath['POST /orders'] ?? 0) + polls;
-  const writeBound = rateLimitBoundSeconds(processedWanted);
-  const totalBound = rateLimitBoundSeconds(total);
-  rows.push(['W2', 'wall time', `${fmt(processed.seconds)} s`, `${ratio(processed.seconds, writeBound, 2)} the writes' bound ${fmt(writeBound)} s; ${ratio(processed.seconds, totalBound, 3)} the bound of writes + polls (${total} requests: ${fmt(totalBound)} s)`]);
-  rows.push(['W2', 'status polls per write', fmt(polls / processedWanted, 2), `${polls} polls, ${pstats.status['429'] ?? 0} answered 429`]);
-  await confirming.close();
+  if (sectionsWanted.has('W2')) {
+    out(`W2. write: ${processedWanted} orders, write_confirmation processed (Hyros processes a write in ${processingMs / 1000} s)`);
+    const confirming = await startSandbox({ latencyMs: 50, processingDelayMs: processingMs });
+    const processed = await run(confirming, processedWanted, 'proc', { write_confirmation: 'processed' });
+    const pstats = confirming.stats();
+    const polls = pstats.byPath['GET /requests'] ?? 0;
+    const total = (pstats.byPath['POST /orders'] ?? 0) + polls;
+    const writeBound = rateLimitBoundSeconds(processedWanted);
+    const totalBound = rateLimitBoundSeconds(total);
+    rows.push(['W2', 'wall time', `${fmt(processed.seconds)} s`, `${ratio(processed.seconds, writeBound, 2)} the writes' bound ${fmt(writeBound)} s; ${ratio(processed.seconds, totalBound, 3)} the bound of writes + polls (${total} requests: ${fmt(totalBound)} s)`]);
+    rows.push(['W2', 'status polls per write', fmt(polls / processedWanted, 2), `${polls} polls, ${pstats.status['429'] ?? 0} answered 429`]);
+    record('W2 wall ÷ bound of writes + polls', processed.seconds / totalBound);
+    record('W2 status polls per write', polls / processedWanted);
+    await confirming.close();
+  }
 
-  out(`W3. dry run: ${dryRunRecords} records on stdin (nothing sent)`);
-  const idle = await startSandbox();
-  const dry = await run(idle, dryRunRecords, 'dry', {}, ['--dry-run']);
-  rows.push(['W3', 'peak RSS, dry run', `${fmt(dry.peakRssMb, 0)} MB`, `${fmt(dry.seconds)} s for ${dryRunRecords} records (${Math.round(dryRunRecords / dry.seconds)} records/s); target ≤ 150 MB; ${idle.stats().requests} requests`]);
-  await idle.close();
+  if (sectionsWanted.has('W3')) {
+    out(`W3. dry run: ${dryRunRecords} records on stdin (nothing sent)`);
+    const idle = await startSandbox();
+    const dry = await run(idle, dryRunRecords, 'dry', {}, ['--dry-run']);
+    rows.push(['W3', 'peak RSS, dry run', `${fmt(dry.peakRssMb, 0)} MB`, `${fmt(dry.seconds)} s for ${dryRunRecords} records (${Math.round(dryRunRecords / dry.seconds)} records/s); target ≤ 150 MB; ${idle.stats().requests} requests`]);
+    record('W3 dry run peak RSS MB', dry.peakRssMb);
+    await idle.close();
+  }
   return rows;
 }
 
@@ -160,6 +174,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((row) => (row[i] as string).length)));
     out('');
     for (const row of rows) out(row.map((cell, i) => cell.padEnd(widths[i] as number)).join('  '));
+    writeFigures();
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

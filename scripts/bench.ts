@@ -10,22 +10,24 @@
  *      vs a bare loop (fetch, parse, wrap each record in a RECORD message, print), with the
  *      connector's peak RSS; `spec` start-up time;
  *   4. change passes: the requests that catching later changes costs (scripts/bench-changes.ts);
- *   5–7. the conditions of real accounts: the minute limit, uneven days, a real network
- *      (scripts/bench-conditions.ts).
- * Sections 1 and 5–7 repeat BENCH_RUNS times (default 3), section 2 BENCH_CPU_RUNS times (default 5,
+ *   5–8. the conditions of real accounts: the minute limit, uneven days, a real network, an agency
+ *      key reading 20 client accounts (scripts/bench-conditions.ts).
+ * Sections 1 and 5–8 repeat BENCH_RUNS times (default 3), section 2 BENCH_CPU_RUNS times (default 5,
  * bare loop and connector alternated); each prints every run plus the median and spread.
  * Options (env): BENCH_PAGES (250), BENCH_RECORDS (300000), BENCH_RUNS (3), BENCH_CPU_RUNS (5),
  * BENCH_JITTER (0.5), BENCH_MINUTE_LIMIT (250), BENCH_MINUTE_PAGES (600), BENCH_UNEVEN_SALES (125000),
  * BENCH_NETWORK_SALES (62500), BENCH_SKIP_SEQUENTIAL=1,
- * BENCH_SECTIONS=1,2,4,5,6,7 (which sections to run; BENCH_ONLY=4 = only section 4).
+ * BENCH_AGENCY_ACCOUNTS (20), BENCH_AGENCY_SALES (4000 per account),
+ * BENCH_SECTIONS=1,2,4,5,6,7,8 (which sections to run; BENCH_ONLY=4 = only section 4),
+ * BENCH_JSON=<file> (each run's figures, for scripts/bench-compare.ts), BENCH_CONNECTOR=<checkout>.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox } from '../integration_tests/sandbox/server.js';
 import { benchChangePasses } from './bench-changes.js';
-import { minuteSection, networkSection, unevenSection } from './bench-conditions.js';
-import { bareLoop, cli, connectorFiles, fmt, limitedRun, median, onlySales, out, PAGE, runChild, spread, type Launch } from './bench-lib.js';
+import { agencySection, minuteSection, networkSection, unevenSection } from './bench-conditions.js';
+import { bareLoop, cli, connectorFiles, fmt, limitedRun, median, onlySales, out, PAGE, record, runChild, spread, writeFigures, type Launch } from './bench-lib.js';
 
 const work = mkdtempSync(join(tmpdir(), 'source-hyros-bench-'));
 const pagesWanted = Number(process.env.BENCH_PAGES ?? 250);
@@ -33,7 +35,7 @@ const recordsWanted = Number(process.env.BENCH_RECORDS ?? 300_000);
 const runs = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
 const cpuRuns = Math.max(1, Number(process.env.BENCH_CPU_RUNS ?? 5));
 const jitter = Number(process.env.BENCH_JITTER ?? 0.5);
-const sectionsWanted = new Set((process.env.BENCH_ONLY ?? process.env.BENCH_SECTIONS ?? '1,2,4,5,6,7').split(',').map((s) => s.trim()));
+const sectionsWanted = new Set((process.env.BENCH_ONLY ?? process.env.BENCH_SECTIONS ?? '1,2,4,5,6,7,8').split(',').map((s) => s.trim()));
 const rows: string[][] = [];
 
 async function rateLimitSection(): Promise<void> {
@@ -53,6 +55,9 @@ async function rateLimitSection(): Promise<void> {
       walls.push(concurrent.seconds);
       tooManyAll.push(tooMany);
       requestsAll.push(requests);
+      record('1 wall ÷ bound', concurrent.seconds / bound);
+      record('1 429 responses', tooMany);
+      record('1 requests ÷ pages', requests / idealPages);
       rows.push([
         '1',
         `run ${run}: wall, 429s, requests, server peak`,
@@ -94,6 +99,8 @@ async function throughputSection(): Promise<void> {
         const rate = connector.records / connector.seconds;
         (rates.get(name) as number[]).push(rate / bareRate);
         (peaks.get(name) as number[]).push(connector.peakRssMb);
+        record(`2 connector ÷ bare loop, ${name}`, rate / bareRate, false);
+        record(`3 peak RSS MB, ${name}`, connector.peakRssMb);
         rows.push(['2', `run ${run}: ${name}`, `${Math.round(rate)} records/s`, `${fmt(rate / bareRate, 2)}× the bare loop (${Math.round(bareRate)}/s), peak RSS ${fmt(connector.peakRssMb, 0)} MB`]);
       }
     }
@@ -108,6 +115,7 @@ async function throughputSection(): Promise<void> {
 
   const specTimes: number[] = [];
   for (let i = 0; i < 7; i++) specTimes.push((await runChild({ bin: cli }, ['spec'])).seconds);
+  record('3 spec start-up ms', median(specTimes) * 1000);
   rows.push(['3', '`spec` start-up (median of 7)', `${fmt(median(specTimes) * 1000, 0)} ms`, 'target ≤ 300 ms']);
 }
 
@@ -123,6 +131,7 @@ const SECTIONS: Array<[string, () => Promise<void>]> = [
   ['5', () => minuteSection({ work, runs, rows })],
   ['6', () => unevenSection({ work, runs, rows })],
   ['7', () => networkSection({ work, runs, rows })],
+  ['8', () => agencySection({ work, runs, rows })],
 ];
 
 try {
@@ -130,6 +139,7 @@ try {
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((row) => (row[i] as string).length)));
   out('');
   for (const row of rows) out(row.map((cell, i) => cell.padEnd(widths[i] as number)).join('  '));
+  writeFigures();
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

@@ -7,10 +7,9 @@
  *   keep their order);
  * - a write whose answer was lost is sent again only after that same delay, counted from the loss
  *   (the lost request reached Hyros, if at all, before that moment, whatever the network delay);
- * - at most `max_concurrency` requests are in flight, all under the key's one limiter, and at most
+ * - at most `max_concurrency` requests are in flight, all under the key's one rate budget, and at most
  *   MAX_OUTSTANDING records wait for an outcome: past that, `submit` waits, and stdin is not read.
  */
-import { setMaxListeners } from 'node:events';
 import { sleep } from '../hyros/backoff.js';
 import type { HyrosClient } from '../hyros/client.js';
 import type { WriteOutcome } from '../hyros/request.js';
@@ -26,7 +25,7 @@ import type { RecordTicket, StateLedger } from './states.js';
 import { maskEmailsIn } from './values.js';
 import { KeyOrder, type KeyTrack } from './key-order.js';
 import { rejectionReason, requestFor } from './requests.js';
-import { Slots } from './slots.js';
+import { Semaphore } from '../common/wait-queue.js';
 
 const MAX_OUTSTANDING = 2000;
 const DRY_RUN_PAYLOADS_LOGGED = 3;
@@ -45,9 +44,10 @@ export interface PipelineDeps {
 }
 
 export class WritePipeline {
-  private outstanding = 0;
-  private readonly roomWaiters: Array<() => void> = [];
-  private readonly slots: Slots;
+  /** Records admitted and not yet settled (MAX_OUTSTANDING). */
+  private readonly room = new Semaphore(MAX_OUTSTANDING);
+  /** Requests in flight (max_concurrency). */
+  private readonly slots: Semaphore;
   private readonly keys: KeyOrder;
   private readonly tasks = new Set<Promise<void>>();
   private readonly aborter = new AbortController();
@@ -57,9 +57,7 @@ export class WritePipeline {
   private fatal: unknown;
 
   constructor(private readonly deps: PipelineDeps) {
-    this.slots = new Slots(deps.config.max_concurrency);
-    // Every waiting record and request listens to the one abort signal (at most MAX_OUTSTANDING of each).
-    setMaxListeners(2 * MAX_OUTSTANDING + 64, this.aborter.signal);
+    this.slots = new Semaphore(deps.config.max_concurrency);
     this.poller = deps.client ? new RequestStatusPoller(deps.client) : undefined;
     this.ambiguousMs = deps.config.ambiguous_retry_after_seconds * 1000;
     this.keys = new KeyOrder(this.ambiguousMs);
@@ -90,15 +88,18 @@ export class WritePipeline {
       this.settle(ticket, 'accepted');
       return;
     }
-    while (this.outstanding >= MAX_OUTSTANDING && this.fatal === undefined) await new Promise<void>((resolve) => this.roomWaiters.push(resolve));
-    if (this.fatal !== undefined) return;
-    this.outstanding++;
+    let leaveRoom: () => void;
+    try {
+      leaveRoom = await this.room.acquire(this.aborter.signal);
+    } catch {
+      // The run failed while this record waited: nothing after the failure is written.
+      return;
+    }
     const task = this.keys.admit(mapped.key, (previous, track) => this.write(binding, record, mapped.payload, mapped.key, ticket, previous, track));
     this.tasks.add(task);
     void task.then(() => {
       this.tasks.delete(task);
-      this.outstanding--;
-      this.roomWaiters.shift()?.();
+      leaveRoom();
     });
   }
 
@@ -116,7 +117,6 @@ export class WritePipeline {
     if (this.fatal !== undefined) return;
     this.fatal = error;
     this.aborter.abort(error);
-    for (const wake of this.roomWaiters.splice(0)) wake();
   }
 
   private async write(
@@ -166,13 +166,13 @@ export class WritePipeline {
     };
     const maxResends = this.deps.config.max_retries;
     for (let resend = 0; ; resend++) {
-      await this.slots.acquire();
+      // After a failure the signal is aborted with it: a waiting write throws it and sends nothing.
+      const leaveSlot = await this.slots.acquire(this.aborter.signal);
       let outcome: WriteOutcome;
       try {
-        if (this.fatal !== undefined) throw this.fatal;
         outcome = await client.write(object.method, request.path, request.body, context, request.params);
       } finally {
-        this.slots.release();
+        leaveSlot();
       }
       if (outcome.kind === 'accepted') {
         track.last = { requestId: outcome.requestId, sentAtMs: outcome.sentAtMs, settledAtMs: outcome.settledAtMs, processed: false };

@@ -1,4 +1,5 @@
 /** Wait-time arithmetic for retries: exponential backoff with full jitter, Retry-After, reset headers. */
+import { onAbort } from '../common/abort.js';
 
 /** Full jitter: a uniformly random wait in [0, min(cap, base·2^attempt)). */
 export function backoffDelayMs(attempt: number, baseMs: number, capMs: number, random: () => number = Math.random): number {
@@ -23,6 +24,7 @@ export function parseResetWaitMs(value: string | null | undefined, nowMs: number
   return wait > 0 ? wait : undefined;
 }
 
+/** Resolves after `ms`; rejects with the reason as soon as `signal` aborts. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
@@ -30,13 +32,14 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
       return;
     }
     const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
+      stopListening?.();
       resolve();
     }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason as Error);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const stopListening =
+      signal &&
+      onAbort(signal, () => {
+        clearTimeout(timer);
+        reject(signal.reason as Error);
+      });
   });
 }

@@ -4,26 +4,18 @@
  * `permits` bodies are read at a time, and only once the output can take more (`ready`): a response
  * whose turn has not come stays in its socket (kernel buffers and TCP flow control), not in the heap.
  */
+import { Semaphore } from '../common/wait-queue.js';
+
 export class BodyGate {
-  private free: number;
-  private readonly queue: Array<() => void> = [];
+  private readonly turns: Semaphore;
 
   constructor(permits: number, private readonly ready: () => Promise<void> = () => Promise.resolve()) {
-    this.free = Math.max(1, permits);
+    this.turns = new Semaphore(permits);
   }
 
-  /** Resolves with the release function once this body may be read. */
-  async enter(): Promise<() => void> {
-    if (this.free > 0 && this.queue.length === 0) this.free--;
-    else await new Promise<void>((resolve) => this.queue.push(resolve));
-    let released = false;
-    const release = () => {
-      if (released) return;
-      released = true;
-      const next = this.queue.shift();
-      if (next) next();
-      else this.free++;
-    };
+  /** Resolves with the release function once this body may be read; rejects when `signal` aborts first. */
+  async enter(signal?: AbortSignal): Promise<() => void> {
+    const release = await this.turns.acquire(signal);
     try {
       await this.ready();
     } catch (error) {

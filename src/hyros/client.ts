@@ -1,12 +1,12 @@
 /**
- * The one HTTP layer for Hyros. Every request goes: limiter → one exchange (transport.ts: fetch,
+ * The one HTTP layer for Hyros. Every request goes: rate budget → one exchange (transport.ts: fetch,
  * bounded body, classify by one table) → retry / wait / fail, as the classification says.
  */
 import type { Dispatcher } from 'undici';
-import { backoffDelayMs, parseResetWaitMs, parseRetryAfterMs, sleep } from './backoff.js';
+import { backoffDelayMs, sleep } from './backoff.js';
 import type { BodyGate } from './body-gate.js';
 import { HyrosApiError, PaginationResetError } from './errors.js';
-import type { RateLimiter } from './limiter.js';
+import type { RateBudget } from './rate-budget.js';
 import type { HttpRequest, QueryParams, RequestContext, WriteMethod, WriteOutcome } from './request.js';
 import { Transport, type Answer } from './transport.js';
 
@@ -18,7 +18,7 @@ function requestIdOf(body: unknown): string | undefined {
 export interface ClientOptions {
   baseUrl: URL;
   apiKey: string;
-  limiter: RateLimiter;
+  budget: RateBudget;
   userAgent: string;
   timeoutMs: number;
   maxRetries: number;
@@ -53,8 +53,8 @@ export class HyrosClient {
     this.transport = new Transport(this.options);
   }
 
-  get limiter(): RateLimiter {
-    return this.options.limiter;
+  get budget(): RateBudget {
+    return this.options.budget;
   }
 
   /** GET `path` (relative to base_url) and return the parsed JSON body, retrying as the table says. */
@@ -75,35 +75,28 @@ export class HyrosClient {
   }
 
   private async exchange(request: HttpRequest, context: RequestContext): Promise<WriteOutcome> {
-    const { maxRetries, maxRetryTimeMs, maxRateLimitWaitMs, limiter } = this.options;
+    const { maxRetries, maxRetryTimeMs, maxRateLimitWaitMs, budget } = this.options;
     const endpoint = `${request.method} /${request.path}`;
     const started = Date.now();
     let attempt = 0;
     let rateLimitWaited = 0;
     for (;;) {
-      const grantedAtMs = await limiter.acquire();
-      // Counted from when it is written to its socket (reported by the dispatcher), not from the grant.
-      let sentAtMs = grantedAtMs;
-      const onWritten = (atMs: number) => {
-        sentAtMs = atMs;
-        limiter.written(grantedAtMs, atMs);
-      };
+      // A caller that gave up (a failed run, check's deadline) leaves the queue and sends nothing more.
+      const grant = await budget.acquire(context.signal);
       let answer: Answer;
       try {
-        // A caller that gave up (a failed run, check's deadline) sends nothing more.
-        if (context.signal?.aborted) throw context.signal.reason;
+        context.signal?.throwIfAborted();
         context.observer?.onRequest?.();
-        answer = await this.transport.send(request, context, endpoint, onWritten);
+        // Counted from when it is written to its socket (reported by the dispatcher), not from the grant.
+        answer = await this.transport.send(request, context, endpoint, (atMs) => grant.written(atMs));
       } finally {
-        // Answered, failed or never sent: a forming wave no longer waits for it.
-        limiter.finished(grantedAtMs);
+        grant.done();
       }
       const { classification, headers } = answer;
+      if (answer.headersAtMs !== undefined) grant.answered(answer.headersAtMs);
+      const announcedMs = budget.update(grant, { status: answer.status, headers });
       const now = Date.now();
-      if (headers) {
-        const remaining = headers.get('x-ratelimit-remaining');
-        limiter.observe(remaining === null ? undefined : Number(remaining), parseResetWaitMs(headers.get('x-ratelimit-reset'), now), sentAtMs, now);
-      }
+      const sentAtMs = grant.sentAtMs;
       switch (classification.action) {
         case 'ok':
           return { kind: 'accepted', body: classification.body, requestId: requestIdOf(classification.body), sentAtMs, settledAtMs: now };
@@ -116,16 +109,13 @@ export class HyrosClient {
         case 'reset_pagination':
           throw new PaginationResetError(endpoint, classification.reason);
         case 'rate_limited': {
-          const announced =
-            parseRetryAfterMs(headers?.get('retry-after'), now) ?? parseResetWaitMs(headers?.get('x-ratelimit-reset'), now) ?? 1000;
+          const announced = announcedMs ?? 1000;
           // Jitter spreads the concurrent requests that were all told the same reset time.
           const waitMs = announced + Math.floor(this.options.random() * Math.min(1000, 250 + announced * 0.1));
           if (rateLimitWaited + waitMs > maxRateLimitWaitMs) {
             throw new HyrosApiError({ kind: 'rate_limit_exhausted', endpoint, status: 429, waitedMs: rateLimitWaited, maxWaitMs: maxRateLimitWaitMs });
           }
           rateLimitWaited += waitMs;
-          limiter.rateLimited(now);
-          limiter.pauseUntil(now + waitMs);
           context.observer?.onRateLimited?.({ endpoint, waitMs, resumeAtMs: now + waitMs, totalWaitedMs: rateLimitWaited });
           await sleep(waitMs, context.signal);
           continue;

@@ -1,11 +1,10 @@
-/** Builds the one Hyros client of a run (one limiter per API key) from either connector's config. */
+/** Builds the one Hyros client of a run (one rate budget per API key) from either connector's config. */
 import type { ConnectionSettings } from '../common/config.js';
 import { USER_AGENT } from '../common/version.js';
 import type { BodyGate } from './body-gate.js';
 import { HyrosClient } from './client.js';
 import { createDispatcher } from './dispatcher.js';
-import type { WaveOptions } from './limiter-options.js';
-import { RateLimiter } from './limiter.js';
+import { RateBudget } from './rate-budget.js';
 
 export interface ClientOverrides {
   timeoutMs?: number;
@@ -13,10 +12,6 @@ export interface ClientOverrides {
   maxRetryTimeMs?: number;
   maxRateLimitWaitMs?: number;
   backoffBaseMs?: number;
-  /** The limiter's margin floor (RateLimiter's safetyMs); the default suits real networks. */
-  safetyMs?: number;
-  /** Grant requests in waves (RateLimiter's `waves`): a read's request chains. */
-  waves?: WaveOptions;
   /** Bounds the response bodies held at once (a read passes one tied to stdout). */
   bodyGate?: BodyGate;
 }
@@ -29,16 +24,14 @@ export interface ClientHandle {
 export function createHyrosClient(config: ConnectionSettings, overrides: ClientOverrides = {}): ClientHandle {
   const timeoutMs = overrides.timeoutMs ?? config.request_timeout_seconds * 1000;
   const dispatcher = createDispatcher(config.baseUrl, timeoutMs, Math.max(4, config.max_concurrency * 2));
-  const limiter = new RateLimiter({
-    perSecond: config.requests_per_second,
-    perMinute: config.requests_per_minute,
-    ...(overrides.safetyMs === undefined ? {} : { safetyMs: overrides.safetyMs }),
-    ...(overrides.waves === undefined ? {} : { waves: overrides.waves }),
-  });
+  const budget = new RateBudget([
+    { limit: config.requests_per_second, perMs: 1000 },
+    { limit: config.requests_per_minute, perMs: 60_000 },
+  ]);
   const client = new HyrosClient({
     baseUrl: config.baseUrl,
     apiKey: config.api_key,
-    limiter,
+    budget,
     userAgent: USER_AGENT,
     timeoutMs,
     maxRetries: overrides.maxRetries ?? config.max_retries,

@@ -16,33 +16,36 @@ export function createDispatcher(baseUrl: URL, timeoutMs: number, connections: n
   return isLoopbackHost(baseUrl.hostname) ? new Agent(options) : new EnvHttpProxyAgent(options);
 }
 
-/**
- * The same dispatcher, calling `onWritten` with the time a request is handed to its socket (undici
- * calls `onRequestStart` right before it writes the request line). The rate limiter counts a request
- * from then, not from when it granted the slot: event-loop work and connection scheduling between
- * the two would otherwise let requests reach the server later than we counted them.
- */
-export function reportingWriteTime(dispatcher: Dispatcher, onWritten: (atMs: number) => void): Dispatcher {
-  return dispatcher.compose((dispatch) => (options, handler) => dispatch(options, new WriteTimeHandler(handler, onWritten)));
+/** What a request's dispatch reports: when it was handed to its socket, and when its answer's headers came. */
+export interface DispatchTimes {
+  written(atMs: number): void;
+  answered(atMs: number): void;
 }
 
-/** Forwards every callback (undici's handler interface) and reports the first write. */
-class WriteTimeHandler implements Dispatcher.DispatchHandler {
-  private reported = false;
+/**
+ * The same dispatcher, reporting when a request is handed to its socket (undici calls
+ * `onRequestStart` right before it writes the request line) and when its answer's headers arrive.
+ * The rate budget counts a request from its write, not from when it let it go: event-loop work and
+ * connection scheduling between the two would otherwise let requests reach the server later than
+ * counted; and it measures the delay between the two.
+ */
+export function reportingTimes(dispatcher: Dispatcher, times: DispatchTimes): Dispatcher {
+  return dispatcher.compose((dispatch) => (options, handler) => dispatch(options, new TimesHandler(handler, times)));
+}
 
-  constructor(private readonly handler: Dispatcher.DispatchHandler, private readonly onWritten: (atMs: number) => void) {}
+/** Forwards every callback (undici's handler interface) and reports the first write and the first answer. */
+class TimesHandler implements Dispatcher.DispatchHandler {
+  constructor(private readonly handler: Dispatcher.DispatchHandler, private readonly times: DispatchTimes) {}
 
   onRequestStart(controller: Dispatcher.DispatchController, context: unknown): void {
-    if (!this.reported) {
-      this.reported = true;
-      this.onWritten(Date.now());
-    }
+    this.times.written(Date.now());
     this.handler.onRequestStart?.(controller, context);
   }
   onRequestUpgrade(controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders, socket: Duplex): void {
     this.handler.onRequestUpgrade?.(controller, statusCode, headers, socket);
   }
   onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders, statusMessage?: string): void {
+    this.times.answered(Date.now());
     this.handler.onResponseStart?.(controller, statusCode, headers, statusMessage);
   }
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {

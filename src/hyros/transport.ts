@@ -8,9 +8,10 @@
  * any host); a same-host redirect is followed by hand, any other is an error naming the host.
  */
 import type { Dispatcher } from 'undici';
+import { onAbort } from '../common/abort.js';
 import type { BodyGate } from './body-gate.js';
 import { classifyResponse, classifyTransportError, type Classification } from './classify.js';
-import { reportingWriteTime } from './dispatcher.js';
+import { reportingTimes } from './dispatcher.js';
 import { HyrosApiError } from './errors.js';
 import type { HttpRequest, RequestContext } from './request.js';
 
@@ -29,7 +30,10 @@ export interface TransportOptions {
 
 export interface Answer {
   classification: Classification;
+  status?: number;
   headers?: Headers;
+  /** When the answer's headers came (its round trip, for the rate budget's margin). */
+  headersAtMs?: number;
 }
 
 export class Transport {
@@ -40,12 +44,17 @@ export class Transport {
     const write = request.write === true;
     // Only the first write counts: a same-host redirect is a follow-up of the request already counted.
     let written = false;
+    let headersAtMs: number | undefined;
     const dispatcher =
       this.options.dispatcher &&
-      reportingWriteTime(this.options.dispatcher, (atMs) => {
-        if (written) return;
-        written = true;
-        onWritten(atMs);
+      reportingTimes(this.options.dispatcher, {
+        written: (atMs) => {
+          if (written) return;
+          written = true;
+          onWritten(atMs);
+        },
+        // Taken as the socket delivers them: later event-loop work is no part of the delay.
+        answered: (atMs) => (headersAtMs ??= atMs),
       });
     let url = new URL(request.path, this.options.baseUrl);
     for (const [name, value] of request.params) url.searchParams.append(name, value);
@@ -53,8 +62,7 @@ export class Transport {
     const armTimeout = () => setTimeout(() => controller.abort(new Error(`timed out after ${this.options.timeoutMs} ms`)), this.options.timeoutMs);
     let timer = armTimeout();
     let releaseBody: (() => void) | undefined;
-    const onOuterAbort = () => controller.abort(context.signal?.reason);
-    context.signal?.addEventListener('abort', onOuterAbort, { once: true });
+    const stopListening = context.signal ? onAbort(context.signal, () => controller.abort(context.signal?.reason)) : undefined;
     try {
       for (let redirects = 0; ; redirects++) {
         // `dispatcher` is undici's extension of fetch's init (its types differ from the DOM lib's).
@@ -67,6 +75,7 @@ export class Transport {
         if (request.body !== undefined) init.body = JSON.stringify(request.body);
         if (dispatcher) init.dispatcher = dispatcher;
         const response = await fetch(url, init as RequestInit);
+        headersAtMs ??= Date.now();
         if (response.status >= 300 && response.status < 400 && response.headers.has('location')) {
           await response.body?.cancel();
           const target = new URL(response.headers.get('location') as string, url);
@@ -82,7 +91,7 @@ export class Transport {
         if (this.options.bodyGate) {
           // Time spent waiting for our turn is not the server's: the timeout restarts after it.
           clearTimeout(timer);
-          releaseBody = await this.options.bodyGate.enter();
+          releaseBody = await this.options.bodyGate.enter(context.signal);
           timer = armTimeout();
         }
         const bodyText = await readBounded(response, this.options.maxBodyBytes, endpoint);
@@ -95,7 +104,7 @@ export class Transport {
           write,
           baseUrl: this.options.baseUrl.href,
         });
-        return { classification, headers: response.headers };
+        return { classification, status: response.status, headers: response.headers, headersAtMs };
       }
     } catch (error) {
       if (error instanceof HyrosApiError) return { classification: { action: 'fail', failure: error.failure } };
@@ -107,7 +116,7 @@ export class Transport {
     } finally {
       clearTimeout(timer);
       releaseBody?.();
-      context.signal?.removeEventListener('abort', onOuterAbort);
+      stopListening?.();
     }
   }
 

@@ -98,14 +98,6 @@ export type TraceMessage =
         emitted_at: number;
         stream_status: { stream_descriptor: StreamDescriptor; status: StreamStatus; reasons?: RateLimitedReason[] };
       };
-    }
-  | {
-      type: 'TRACE';
-      trace: {
-        type: 'ESTIMATE';
-        emitted_at: number;
-        estimate: { name: string; type: 'STREAM'; row_estimate?: number };
-      };
     };
 
 export type AirbyteMessage =
@@ -118,10 +110,6 @@ export type AirbyteMessage =
   | CatalogMessage
   | DestinationCatalogMessage
   | TraceMessage;
-
-export function recordMessage(stream: string, data: JsonObject, emittedAt: number = Date.now()): RecordMessage {
-  return { type: 'RECORD', record: { stream, data, emitted_at: emittedAt } };
-}
 
 export function stateMessage(stream: string, streamState: JsonObject, recordCount: number): StateMessage {
   return {
@@ -175,11 +163,4 @@ export function rateLimitedStatusMessage(stream: string, quotaResetMs: number): 
   return streamStatusMessage(stream, 'RUNNING', [
     { type: 'RATE_LIMITED', rate_limited: { quota_reset: Math.round(quotaResetMs) } },
   ]);
-}
-
-export function estimateTraceMessage(stream: string, rowEstimate: number): TraceMessage {
-  return {
-    type: 'TRACE',
-    trace: { type: 'ESTIMATE', emitted_at: Date.now(), estimate: { name: stream, type: 'STREAM', row_estimate: rowEstimate } },
-  };
 }

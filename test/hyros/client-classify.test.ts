@@ -248,9 +248,14 @@ describe('HyrosClient.getJson: retried outcomes', () => {
     const observer = new RecordingObserver();
     // backoff for attempt 1: floor(0.5 · min(30 000, 1000 · 2)) = 1000 ms > 500 ms budget.
     const client = makeClient({ backoffBaseMs: 1000, backoffCapMs: 30_000, maxRetryTimeMs: 500 });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     const started = Date.now();
-    const error = await rejectionOf(client.getJson('leads', [], { observer }));
-    expect(Date.now() - started).toBeLessThan(500);
+    let settled = false;
+    const failed = rejectionOf(client.getJson('leads', [], { observer })).finally(() => (settled = true));
+    // It fails without waiting: the fake clock never moves.
+    await until(() => settled, 'the failure');
+    const error = await failed;
+    expect(Date.now()).toBe(started);
     expect(error.failureType).toBe('transient_error');
     expect(error.message).toContain('GET /leads failed after 0 retries; last error: HTTP 500: boom');
     expect(observer.requests).toBe(1);

@@ -6,7 +6,7 @@ import nock from 'nock';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { backoffDelayMs, parseResetWaitMs, parseRetryAfterMs } from '../../src/hyros/backoff.js';
 import { HyrosApiError } from '../../src/hyros/errors.js';
-import { RateLimiter } from '../../src/hyros/limiter.js';
+import { RateBudget } from '../../src/hyros/rate-budget.js';
 import { BASE_PATH, ORIGIN, RecordingObserver, expectNoKey, makeClient, rejectionOf, until, useFakeClockAndStrictNock } from './support.js';
 
 const json = { 'Content-Type': 'application/json' };
@@ -153,8 +153,8 @@ describe('429: how long the client waits', () => {
     expectNoKey(error, observer.rateLimits);
   });
 
-  it('a 429 pauses the shared limiter: other requests wait too', async () => {
-    const limiter = new RateLimiter({ perSecond: 1000, perMinute: 100_000, safetyMs: 0 });
+  it('a 429 pauses the shared rate budget: other requests wait too', async () => {
+    const budget = new RateBudget([{ limit: 1000, perMs: 1000 }]);
     const sentAt: Record<string, number> = {};
     nock(ORIGIN)
       .get(LEADS)
@@ -169,7 +169,7 @@ describe('429: how long the client waits', () => {
         sentAt.leads = Date.now();
         return [200, { result: ['lead'] }];
       });
-    const c = client(() => 0, { limiter });
+    const c = client(() => 0, { budget });
     const leadsObserver = new RecordingObserver();
     const leads = start(c, leadsObserver);
     await until(() => leadsObserver.rateLimits.length === 1, '429');

@@ -3,7 +3,7 @@ import nock from 'nock';
 import { afterEach, beforeAll, beforeEach, expect, vi } from 'vitest';
 import { HyrosClient, type ClientOptions } from '../../src/hyros/client.js';
 import type { RateLimitEvent, RequestObserver, RetryEvent } from '../../src/hyros/request.js';
-import { RateLimiter } from '../../src/hyros/limiter.js';
+import { RateBudget } from '../../src/hyros/rate-budget.js';
 import { redact, registerSecret } from '../../src/common/redact.js';
 
 export const API_KEY = 'sk-test-SECRET-123';
@@ -13,12 +13,12 @@ export const BASE_URL = new URL(`${ORIGIN}${BASE_PATH}`);
 
 registerSecret(API_KEY);
 
-/** A client with fast retries and a limiter that never gets in the way, unless overridden. */
+/** A client with fast retries and a rate budget that never gets in the way, unless overridden. */
 export function makeClient(overrides: Partial<ClientOptions> = {}): HyrosClient {
   return new HyrosClient({
     baseUrl: BASE_URL,
     apiKey: API_KEY,
-    limiter: new RateLimiter({ perSecond: 1000, perMinute: 100_000, safetyMs: 0 }),
+    budget: new RateBudget([{ limit: 1000, perMs: 1000 }]),
     userAgent: 'source-hyros-test',
     timeoutMs: 2_000,
     maxRetries: 3,

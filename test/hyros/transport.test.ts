@@ -5,10 +5,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HyrosApiError } from '../../src/hyros/errors.js';
 import { createDispatcher } from '../../src/hyros/dispatcher.js';
-import { API_KEY, RecordingObserver, expectNoKey, makeClient, rejectionOf } from './support.js';
+import { API_KEY, RecordingObserver, expectNoKey, makeClient, rejectionOf, until } from './support.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -47,6 +47,7 @@ const never: Handler = () => undefined;
 
 let cleanup: Array<() => Promise<void>> = [];
 afterEach(async () => {
+  vi.useRealTimers();
   for (const fn of cleanup.reverse()) await fn();
   cleanup = [];
 });
@@ -69,20 +70,32 @@ describe('transport faults on a real socket', () => {
   });
 
   it('a server that never answers: each attempt times out after timeoutMs, then transient_error', async () => {
-    const { local, dispatcher } = await setup([never], 150);
+    // The dispatcher's own timeouts stay far away: the request's timeout is what is tested.
+    const { local, dispatcher } = await setup([never], 60_000);
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     const observer = new RecordingObserver();
-    const client = makeClient({ baseUrl: local.baseUrl, dispatcher, timeoutMs: 150, maxRetries: 2 });
-    const started = Date.now();
-    const error = await rejectionOf(client.getJson('leads', [], { observer }));
-    const elapsed = Date.now() - started;
+    const client = makeClient({ baseUrl: local.baseUrl, dispatcher, timeoutMs: 150, maxRetries: 2, backoffBaseMs: 1, backoffCapMs: 1 });
+    let settled = false;
+    const result = rejectionOf(client.getJson('leads', [], { observer })).finally(() => (settled = true));
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      await until(() => local.requests.length === attempt, `attempt ${attempt} at the server`);
+      // Each attempt waits the whole timeout, not a moment less.
+      await vi.advanceTimersByTimeAsync(149);
+      expect(observer.retries).toHaveLength(attempt - 1);
+      expect(settled).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      if (attempt === 3) break;
+      await until(() => observer.retries.length === attempt, `retry ${attempt}`);
+      // The backoff before the next attempt (under a millisecond here).
+      await vi.advanceTimersByTimeAsync(1);
+    }
+    const error = await result;
     expect(error).toBeInstanceOf(HyrosApiError);
     expect(error.failureType).toBe('transient_error');
     expect(error.message).toContain('GET /leads failed after 2 retries; last error:');
     expect(error.message).toContain('timed out after 150 ms');
     expect(local.requests).toHaveLength(3);
     expect(observer.retries.map((r) => r.reason)).toEqual([expect.stringContaining('timed out after 150 ms'), expect.stringContaining('timed out after 150 ms')]);
-    expect(elapsed).toBeGreaterThanOrEqual(3 * 150 - 20);
-    expect(elapsed).toBeLessThan(3_000);
     expectNoKey(error, observer.retries);
   });
 
@@ -166,13 +179,16 @@ describe('transport faults on a real socket', () => {
 
   it('an outer abort signal stops the request at once and is not retried', async () => {
     const { local, dispatcher } = await setup([never], 10_000);
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     const controller = new AbortController();
     const observer = new RecordingObserver();
-    const pending = makeClient({ baseUrl: local.baseUrl, dispatcher, timeoutMs: 10_000 }).getJson('leads', [], { observer, signal: controller.signal });
-    setTimeout(() => controller.abort(new Error('sync cancelled')), 50);
-    const started = Date.now();
-    const error = await rejectionOf(pending);
-    expect(Date.now() - started).toBeLessThan(2_000);
+    const pending = rejectionOf(makeClient({ baseUrl: local.baseUrl, dispatcher, timeoutMs: 10_000 }).getJson('leads', [], { observer, signal: controller.signal }));
+    await until(() => local.requests.length === 1, 'the request at the server');
+    const abortedAt = Date.now();
+    controller.abort(new Error('sync cancelled'));
+    // No time passes: the request ends on the abort, not on its 10 s timeout.
+    const error = await pending;
+    expect(Date.now()).toBe(abortedAt);
     expect(error.message).toBe('sync cancelled');
     expect(observer.retries).toEqual([]);
   });

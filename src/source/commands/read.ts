@@ -23,11 +23,6 @@ import { boundHeapForStreaming } from '../../common/memory.js';
 
 /** Response bodies read and turned into records at a time (see BodyGate). */
 const BODIES_IN_HAND = 2;
-/**
- * How long a forming wave of requests may wait for requests still on their way back (the spread
- * of round trips on a jittery network); see RateLimiter's `waves`.
- */
-const WAVE_HOLD_MS = 150;
 
 export interface ReadArgs {
   config: string;
@@ -49,12 +44,8 @@ export async function runRead(args: ReadArgs, writer: MessageWriter, logger: Log
   if (stateFile) writer.watchStates((state) => stateFile.add(state));
 
   const syncEndMs = Math.min(config.endMs ?? Date.now(), Date.now());
-  // The workers' request chains leave in waves; however many requests are on their way, only two
-  // bodies are read at a time, and only while stdout keeps up.
-  const handle = createHyrosClient(config, {
-    waves: { requesters: config.max_concurrency, holdMs: WAVE_HOLD_MS },
-    bodyGate: new BodyGate(BODIES_IN_HAND, () => writer.ready()),
-  });
+  // However many requests are on their way, only two bodies are read at a time, and only while stdout keeps up.
+  const handle = createHyrosClient(config, { bodyGate: new BodyGate(BODIES_IN_HAND, () => writer.ready()) });
   try {
     const accounts = await resolveAccounts(config, handle.client);
     const selected = configured.flatMap((stream) => {
@@ -77,8 +68,8 @@ export async function runRead(args: ReadArgs, writer: MessageWriter, logger: Log
     logger.info(
       `Reading ${streams.map((s) => `${s.declaration.name} (${s.syncMode})`).join(', ')} from ${config.baseUrl.origin} up to ${toIsoUtc(syncEndMs)}${accounts[0] === undefined ? '' : ` for accounts ${accounts.join(', ')}`}; ${config.max_concurrency} concurrent requests, ${config.requests_per_second}/s and ${config.requests_per_minute}/min.`,
     );
-    const limiter = handle.client.limiter;
-    const rate = { roundTripMs: () => limiter.recentRoundTripMs(), allowsWithin: (requests: number, withinMs: number) => limiter.allowsWithin(requests, withinMs) };
+    const budget = handle.client.budget;
+    const rate = { roundTripMs: () => budget.roundTripMs, eta: (requests: number) => budget.eta(requests) };
     const result = await runStreams(streams, { concurrency: config.max_concurrency, writer, logger, rate, diagnose: notFoundDiagnosis(handle.client) });
     if (result.stoppedBy !== undefined) throw result.stoppedBy;
     if (result.failedStreams.length > 0) {

@@ -26,12 +26,12 @@ export const MIN_SPLIT_PAGES = 4;
  */
 export const SPLIT_MARGIN = 1.5;
 
-/** What the key's rate limiter tells the engine (src/hyros/limiter.ts). */
+/** What the key's rate budget tells the engine (src/hyros/rate-budget.ts). */
 export interface RateView {
   /** Recent time from a request's grant to its answer; undefined before the first answer. */
   roundTripMs(): number | undefined;
-  /** Whether `requests` more requests could all be granted within `withinMs` from now. */
-  allowsWithin(requests: number, withinMs: number): boolean;
+  /** Milliseconds from now until `requests` more requests would all have been granted. */
+  eta(requests: number): number;
 }
 
 /**
@@ -46,7 +46,7 @@ export function splitShortensRead(busiestPagesLeft: number, allPagesLeft: number
   if (busiestPagesLeft < MIN_SPLIT_PAGES) return false;
   const roundTripMs = rate?.roundTripMs();
   if (rate === undefined || roundTripMs === undefined) return true;
-  return rate.allowsWithin(Math.ceil(Math.max(allPagesLeft, busiestPagesLeft)), (busiestPagesLeft * roundTripMs) / SPLIT_MARGIN);
+  return rate.eta(Math.ceil(Math.max(allPagesLeft, busiestPagesLeft))) <= (busiestPagesLeft * roundTripMs) / SPLIT_MARGIN;
 }
 
 /**

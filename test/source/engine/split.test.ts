@@ -1,7 +1,9 @@
 /** ChainScan: what a request chain's pages allow (split, stop early) — only for an order it has shown. */
 import { describe, expect, it } from 'vitest';
-import { ChainScan, MIN_SPLIT_PAGES, RECENT_RECORDS, SPLIT_MARGIN, splitShortensRead, type RateView } from '../../../src/source/engine/split.js';
+import { RateBudget, type Rate } from '../../../src/hyros/rate-budget.js';
+import { ChainScan, MIN_SPLIT_PAGES, RECENT_RECORDS, splitShortensRead, type RateView } from '../../../src/source/engine/split.js';
 import type { Window } from '../../../src/source/engine/windows.js';
+import { SimClock } from '../../../integration_tests/sandbox/sim-network.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 const MIN = 60_000;
@@ -63,34 +65,46 @@ describe('ChainScan', () => {
   });
 });
 
-describe('splitShortensRead', () => {
-  /** A limiter that lets `perSecond` requests go evenly, with no history. */
-  const rate = (roundTripMs: number | undefined, perSecond: number): RateView => ({
-    roundTripMs: () => roundTripMs,
-    allowsWithin: (requests, withinMs) => requests <= 1 + (perSecond * withinMs) / 1000,
+describe('splitShortensRead: asks the rate budget of the key when N more requests would all have gone', () => {
+  const T = Date.parse('2026-03-01T12:00:00Z');
+  /** The real budget on a simulated clock, `held` requests granted just now, round trips of `roundTripMs`. */
+  async function view(roundTripMs: number | undefined, rates: Rate[], held = 0): Promise<RateView> {
+    const clock = new SimClock(T);
+    const budget = new RateBudget(rates, clock);
+    for (let i = 0; i < held; i++) void budget.acquire();
+    await clock.advance(0);
+    return { roundTripMs: () => roundTripMs, eta: (requests) => budget.eta(requests) };
+  }
+  const perSecond = [{ limit: 30, perMs: 1000 }, { limit: 1000, perMs: 60_000 }];
+
+  it('splits while the busiest chain, a page per round trip, would outlast by half again the limit letting every page go', async () => {
+    const rate = await view(280, perSecond);
+    // 100 pages at 30/s: the last leaves 3 s from now. 27 pages at 280 ms: 7.6 s, the chain sets the end.
+    expect(splitShortensRead(27, 100, rate)).toBe(true);
+    // 7 pages: 2.0 s, the limit sets the end; a split would only cost a page.
+    expect(splitShortensRead(7, 100, rate)).toBe(false);
+    // 15 pages: 4.2 s, longer than 3 s but not by half again (pages left are a guess).
+    expect(splitShortensRead(15, 100, rate)).toBe(false);
+    expect(splitShortensRead(20, 100, rate)).toBe(true);
   });
 
-  it('splits while the busiest chain, a page per round trip, would outlast the rate limit letting every page go', () => {
-    // 27 pages at 280 ms = 7.6 s; 100 pages at 30/s = 3.3 s: the chain sets the end.
-    expect(splitShortensRead(27, 100, rate(280, 30))).toBe(true);
-    // 7 pages = 2.0 s against 3.3 s: the limit sets the end, a split would only cost a page.
-    expect(splitShortensRead(7, 100, rate(280, 30))).toBe(false);
-    // 15 pages = 4.2 s: longer than 3.3 s, but not by SPLIT_MARGIN (the estimate is a guess).
-    expect(SPLIT_MARGIN).toBe(1.5);
-    expect(splitShortensRead(15, 100, rate(280, 30))).toBe(false);
-    expect(splitShortensRead(20, 100, rate(280, 30))).toBe(true);
+  it('makes no split while a full minute window holds every request back', async () => {
+    const rate = await view(280, [{ limit: 30, perMs: 1000 }, { limit: 3, perMs: 60_000 }], 3);
+    expect(splitShortensRead(100, 100, rate)).toBe(false);
+    // The same chain with the minute window free is split.
+    expect(splitShortensRead(100, 100, await view(280, perSecond, 3))).toBe(true);
   });
 
-  it('splits any window worth MIN_SPLIT_PAGES before a round trip was measured, and none below it', () => {
-    expect(splitShortensRead(MIN_SPLIT_PAGES, 500, rate(undefined, 30))).toBe(true);
+  it('splits any window worth MIN_SPLIT_PAGES before a round trip was measured, and none below it', async () => {
+    expect(splitShortensRead(MIN_SPLIT_PAGES, 500, await view(undefined, perSecond))).toBe(true);
     expect(splitShortensRead(MIN_SPLIT_PAGES, 500, undefined)).toBe(true);
-    expect(splitShortensRead(MIN_SPLIT_PAGES - 0.1, 1, rate(280, 30))).toBe(false);
+    expect(splitShortensRead(MIN_SPLIT_PAGES - 0.1, 1, await view(280, perSecond))).toBe(false);
   });
 
   it('counts the busiest chain in the pages left even when the others are unknown', () => {
     let asked = 0;
-    const view: RateView = { roundTripMs: () => 100, allowsWithin: (requests) => ((asked = requests), true) };
-    splitShortensRead(12.4, 3, view);
+    const rate: RateView = { roundTripMs: () => 100, eta: (requests) => ((asked = requests), 0) };
+    splitShortensRead(12.4, 3, rate);
     expect(asked).toBe(13);
   });
 });

@@ -87,9 +87,14 @@ export class DayClock {
   /** Local midnight at or before `ms` (the start of its local day). */
   dayStart(ms: number): number {
     const [y, m, d] = this.date(ms).split('-').map(Number) as [number, number, number];
-    const start = this.midnightOf(y, m, d);
+    let start = this.midnightOf(y, m, d);
     // A gap right at midnight can put the computed start after `ms`; step back a day then.
-    return start <= ms ? start : this.midnightOf(y, m, d - 1);
+    if (start > ms) start = this.midnightOf(y, m, d - 1);
+    // A zone whose clocks went back across midnight (Newfoundland's 00:01 changes until 2011) repeats
+    // the end of a day after the next one began; such an instant belongs to the day that began last,
+    // so days still tile time.
+    const next = this.nextDayStart(start);
+    return next <= ms ? next : start;
   }
 
   /** The local midnight after the one at `dayStartMs`. */

@@ -1,5 +1,5 @@
 /**
- * The bench's sections for the conditions real accounts bring (issue 21), each run BENCH_RUNS
+ * The bench's sections for the conditions real accounts bring (a key shared by the minute limit, uneven days, a real network, an agency), each run BENCH_RUNS
  * times from empty rate-limit windows, default connector config unless said:
  *   5. minute-bound backfill: BENCH_MINUTE_PAGES (600) pages at 200 ms ± 50 %, the sandbox counting
  *      30/s and BENCH_MINUTE_LIMIT (250) per minute at arrival. The minute limit is scaled down (the

@@ -1,6 +1,6 @@
 /**
  * Records → outcomes. Each record is mapped and validated (invalid: never sent), then written under
- * the exactly-once rules of destination-contract §5:
+ * the exactly-once rules of the destination (docs/integrations/destinations/hyros.md, "Limitations"):
  * - writes for one natural key go one after another, and a later one waits until the earlier request
  *   is PROCESSED (status API) or `ambiguous_retry_after_seconds` have passed since its answer came
  *   (Hyros duplicates an order or call re-sent while the first is PENDING; leads upsert, so they only

@@ -1,7 +1,7 @@
 /**
  * Runs the configured streams: a fixed pool of workers (max_concurrency) takes windows from the
  * streams round-robin, so every stream progresses and all requests share the key's one rate
- * limiter (inside the client). Each window pages to its end before it counts as done; records go
+ * budget (inside the client). Each window pages to its end before it counts as done; records go
  * out as pages arrive, and a worker waits for stdout between pages (bounded memory). A worker that
  * finds no window left splits the busiest one (src/source/engine/split.ts), or waits for the next page
  * or completion to make one splittable.
@@ -18,7 +18,7 @@ export interface RunOptions {
   concurrency: number;
   writer: MessageWriter;
   logger: Logger;
-  /** The key's rate limiter, for the split decision (none: split whenever a window is worth it). */
+  /** The key's rate budget, for the split decision (none: split whenever a window is worth it). */
   rate?: RateView;
   /**
    * A second look at a failure before it counts: may turn it into a cause that stops the read

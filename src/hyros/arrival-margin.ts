@@ -13,8 +13,9 @@
  *   than the fastest by more than both ways' usual spread may have had one, and holds its slot for
  *   all of that.
  * - A window reused rarely (the minute) pays its margin once per use, so it takes a bound: a request
- *   can have arrived no later than its own measured time exceeds the fastest recent one; one not
- *   answered takes the whole recent range.
+ *   arrived before its answer came, so no later than its whole measured time after its write; one
+ *   not answered takes the slowest recent time. (How much longer than the fastest it took is no
+ *   bound: the fastest may have spent its time on the way out, this one on the way in.)
  *
  * Every 429 doubles the margin (the network bunched arrivals more than measured) until as many
  * delays as the estimate holds have been measured since: a 429 caused by another tool using the key
@@ -38,6 +39,8 @@ export interface SendDelays {
   together: number;
   /** The most one of them took longer than the fastest recent request; undefined while one is unanswered. */
   lateMs: number | undefined;
+  /** The longest one of them took from its write to its answer's headers; undefined while one is unanswered. */
+  tookMs: number | undefined;
 }
 
 export class ArrivalMargin {
@@ -77,7 +80,7 @@ export class ArrivalMargin {
     const outlier = send.lateMs !== undefined && this.outlier(send.lateMs) ? send.lateMs : 0;
     const margin = often
       ? Math.max(outlier, span * Math.min(1, GROUP_SPREAD / Math.sqrt(send.together)))
-      : (send.lateMs ?? this.delays.range());
+      : (send.tookMs ?? this.delays.max() ?? 0);
     return Math.min(this.capMs, margin * 2 ** this.doublings);
   }
 

@@ -3,7 +3,6 @@
  * naming the problem (exit 0), never a crash; the probes run on a client with short timeouts and few
  * retries, all under one deadline, so `check` answers within CHECK_DEADLINE_MS whatever Hyros does.
  */
-import { setMaxListeners } from 'node:events';
 import type { ConnectionSettings } from '../common/config.js';
 import { ConnectorError, errorMessage } from '../common/errors.js';
 import { failureOf, HyrosApiError } from './errors.js';
@@ -42,7 +41,6 @@ export async function openCheck<C extends ConnectionSettings>(load: () => Promis
     backoffBaseMs: 500,
   });
   const deadline = AbortSignal.timeout(CHECK_DEADLINE_MS);
-  setMaxListeners(64, deadline); // every concurrent probe listens to it
   return { config, handle, deadline };
 }
 

@@ -60,7 +60,9 @@ export class RateBudget {
     this.shortestMs = Math.min(...rates.map((rate) => rate.perMs));
     // A margin beyond the shortest window would halve the rate for nothing.
     this.margin = new ArrivalMargin(this.shortestMs);
-    this.windows = new RateWindows(rates, (send, often) => this.margin.of({ together: send.together, lateMs: send.unanswered > 0 ? undefined : send.lateMs }, often));
+    this.windows = new RateWindows(rates, (send, often) =>
+      this.margin.of({ together: send.together, ...(send.unanswered > 0 ? { lateMs: undefined, tookMs: undefined } : { lateMs: send.lateMs, tookMs: send.tookMs }) }, often),
+    );
   }
 
   /** Resolves when one more request may be sent; rejects with the reason when `signal` aborts first. */
@@ -152,11 +154,15 @@ export class RateBudget {
       answered: (atMs) => {
         if (answered) return;
         answered = true;
-        const lateMs = this.margin.measured(atMs - sentAtMs);
+        const tookMs = Math.max(0, atMs - sentAtMs);
+        const lateMs = this.margin.measured(tookMs);
         send.unanswered--;
         // One that took far longer than the rest of its group holds its slot on its own.
-        if (this.margin.outlier(lateMs) && send.slots > 1) this.sendOf.set(grant, this.windows.detach(send, lateMs));
-        else send.lateMs = Math.max(send.lateMs, lateMs);
+        if (this.margin.outlier(lateMs) && send.slots > 1) this.sendOf.set(grant, this.windows.detach(send, lateMs, tookMs));
+        else {
+          send.lateMs = Math.max(send.lateMs, lateMs);
+          send.tookMs = Math.max(send.tookMs, tookMs);
+        }
       },
       done: () => {
         if (finished) return;

@@ -19,6 +19,8 @@ export interface Send {
   together: number;
   /** The most one of them took longer than the fastest recent request, of those answered. */
   lateMs: number;
+  /** The longest one of them took from its write to its answer's headers, of those answered. */
+  tookMs: number;
   /** How many have not been answered yet. */
   unanswered: number;
 }
@@ -46,7 +48,7 @@ export class RateWindows {
 
   /** `slots` requests that left at `atMs`, unanswered (or, `others`, another client's, counted by the server). */
   add(atMs: number, slots: number, others = false): Send {
-    const send = { atMs, slots, together: others ? 1 : slots, lateMs: 0, unanswered: others ? 0 : slots };
+    const send = { atMs, slots, together: others ? 1 : slots, lateMs: 0, tookMs: 0, unanswered: others ? 0 : slots };
     this.insert(send);
     return send;
   }
@@ -59,10 +61,10 @@ export class RateWindows {
     if (index !== -1) this.sends.splice(index, 1);
   }
 
-  /** One answered request of `send` holds its slot on its own, with its own lateness; returns its send. */
-  detach(send: Send, lateMs: number): Send {
+  /** One answered request of `send` holds its slot on its own, with its own delays; returns its send. */
+  detach(send: Send, lateMs: number, tookMs: number): Send {
     send.slots--;
-    const alone = { atMs: send.atMs, slots: 1, together: 1, lateMs, unanswered: 0 };
+    const alone = { atMs: send.atMs, slots: 1, together: 1, lateMs, tookMs, unanswered: 0 };
     this.insert(alone);
     return alone;
   }
@@ -108,7 +110,7 @@ export class RateWindows {
   /** When `requests` more requests would all have left, the first no earlier than `fromMs`, each alone. */
   eta(requests: number, fromMs: number, nowMs: number): number {
     this.prune(nowMs);
-    const alone: Send = { atMs: nowMs, slots: 1, together: 1, lateMs: 0, unanswered: 1 };
+    const alone: Send = { atMs: nowMs, slots: 1, together: 1, lateMs: 0, tookMs: 0, unanswered: 1 };
     // Per window: when each slot held now frees, ascending; then the planned requests' own slots.
     const frees = this.rates.map((rate) =>
       this.holding(rate, nowMs)

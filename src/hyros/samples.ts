@@ -33,6 +33,11 @@ export class RecentSamples {
     return this.values.length === 0 ? undefined : this.lowest;
   }
 
+  /** Undefined before the first value. */
+  max(): number | undefined {
+    return this.values.length === 0 ? undefined : this.highest;
+  }
+
   /** Highest minus lowest (0 before the first value). */
   range(): number {
     return this.values.length === 0 ? 0 : this.highest - this.lowest;

@@ -161,8 +161,8 @@ describe('RateBudget: the margin follows the delays measured', () => {
   });
 });
 
-describe('RateBudget: a window reused rarely takes each request\'s own delay', () => {
-  it('a minute slot is held until a minute after the latest its request can have arrived: how much longer than the fastest it took', async () => {
+describe('RateBudget: a window reused rarely takes each request\'s own time as a bound', () => {
+  it('a minute slot is held until a minute after the latest its request can have arrived: when its answer came', async () => {
     const { clock, ask, at, granted } = setup([{ limit: 10, perMs: 1000 }, { limit: 2, perMs: 60_000 }]);
     void ask('a');
     await clock.advance(10);
@@ -172,15 +172,16 @@ describe('RateBudget: a window reused rarely takes each request\'s own delay', (
     a.written(T0);
     a.answered(T0 + 50);
     b.written(T0 + 10);
-    // b took 40 ms longer than a: it may have stalled on its way in.
+    // Each arrived before its answer: a by T0 + 50, b by T0 + 100 (even a, the fastest, may have
+    // spent its 50 ms on the way in).
     b.answered(T0 + 10 + 90);
     void ask('c');
     void ask('d');
     await clock.advance(61_000);
-    expect(at()).toEqual([0, 10, 60_000, 60_050]);
+    expect(at()).toEqual([0, 10, 60_050, 60_100]);
   });
 
-  it('one not answered holds its minute slot for the whole range of recent delays', async () => {
+  it('one not answered holds its minute slot for the slowest recent time', async () => {
     const { clock, ask, at, granted } = setup([{ limit: 10, perMs: 1000 }, { limit: 2, perMs: 60_000 }]);
     void ask('a');
     await clock.advance(0);
@@ -191,15 +192,15 @@ describe('RateBudget: a window reused rarely takes each request\'s own delay', (
     a.answered(T0 + 50);
     b.written(T0);
     b.answered(T0 + 130);
-    // c and d take a's and b's slots and are never answered (they timed out): e waits for c's slot
-    // a minute plus the range of the delays measured (80 ms) after it left.
+    // c and d take a's and b's slots (a minute after their answers) and are never answered (they
+    // timed out): e waits for c's slot a minute plus the slowest time measured (130 ms) after it left.
     void ask('c');
     await clock.advance(60_000);
     void ask('d');
     await clock.advance(1_000);
     void ask('e');
     await clock.advance(61_000);
-    expect(at().slice(2)).toEqual([60_000, 60_080, 120_080]);
+    expect(at().slice(2)).toEqual([60_050, 60_130, 120_180]);
   });
 
   it('a request refused with 429 gives its slot back: the server did not count it', async () => {

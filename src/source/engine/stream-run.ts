@@ -3,7 +3,6 @@
  * tasks (tasks.ts), emits their records (emit.ts), checkpoints (checkpoints.ts), counts
  * (stream-stats.ts), judges silent gaps (silent-gaps.ts) and reports a failure (failure.ts).
  */
-import { setMaxListeners } from 'node:events';
 import type { RequestObserver } from '../../hyros/request.js';
 import type { Logger } from '../../protocol/logger.js';
 import { streamStatusMessage, type JsonObject } from '../../protocol/messages.js';
@@ -38,7 +37,6 @@ export class StreamRun {
     private readonly logger: Logger,
   ) {
     const { declaration } = stream;
-    setMaxListeners(256, this.abort.signal); // one listener per window in flight
     this.cursored = isIncremental(declaration);
     // Hyros pages date windows newest first by the filtered date: idle workers may split them. (Not
     // a child stream's: its records are found through the parent's and keep their own time.)

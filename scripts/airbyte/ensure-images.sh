@@ -10,6 +10,10 @@ cd "$(dirname "$0")/../.."
 SOURCE_HYROS_IMAGE="${SOURCE_HYROS_IMAGE:-source-hyros:dev}"
 DESTINATION_HYROS_IMAGE="${DESTINATION_HYROS_IMAGE:-destination-hyros:dev}"
 log() { echo "[ensure-images] $*" >&2; }
+# Two test runs on one machine share the engine and the tags: one builds (and prunes) at a time, or a
+# prune could remove the other build's untagged stage image between its steps.
+exec 9>"${TMPDIR:-/tmp}/source-hyros-ensure-images.lock"
+flock -w 1800 9 || { log "ERROR: another run held the image build lock for 30 minutes"; exit 1; }
 
 bash scripts/docker/ensure-docker.sh
 if [ "${SKIP_IMAGE_BUILD:-0}" = "1" ]; then

@@ -14,6 +14,9 @@ PG_DATA_DIR="${PG_DATA_DIR:-/var/tmp/source-hyros-pg/data}"
 WAIT="${PG_WAIT_SECONDS:-60}"
 log() { echo "[ensure-postgres] $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
+# Two test runs started together would both find no server and both start one on the same data folder.
+exec 9>"${TMPDIR:-/tmp}/source-hyros-ensure-postgres.lock"
+flock -w 600 9 || die "another run held the PostgreSQL start-up lock for 10 minutes"
 
 bindir() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
 
@@ -50,12 +53,13 @@ if [ ! -s "$PG_DATA_DIR/PG_VERSION" ]; then
 fi
 
 log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
+# (9>&- below: the server must not inherit and hold the start-up lock.)
 # A server killed earlier may have left its pid file behind.
 if [ -f "$PG_DATA_DIR/postmaster.pid" ] && ! as_pg "$BIN/pg_ctl" -D "$PG_DATA_DIR" status >/dev/null 2>&1; then
   rm -f "$PG_DATA_DIR/postmaster.pid"
 fi
 as_pg "$BIN/pg_ctl" -D "$PG_DATA_DIR" -l "$PG_DATA_DIR/../server.log" -w -t "$WAIT" \
-  -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -c unix_socket_directories=/tmp -c fsync=off" start >/dev/null \
+  -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -c unix_socket_directories=/tmp -c fsync=off" start >/dev/null 9>&- \
   || { tail -n 20 "$PG_DATA_DIR/../server.log" >&2 || true; die "PostgreSQL did not start within ${WAIT}s"; }
 
 deadline=$(( $(date +%s) + WAIT ))

@@ -16,6 +16,9 @@ WAIT_SECONDS="${DOCKERD_WAIT_SECONDS:-60}"
 DOCKERD_LOG="${DOCKERD_LOG:-/var/log/dockerd.log}"
 
 log() { echo "[ensure-docker] $*" >&2; }
+# Two runs started together would both start a dockerd on the same state folder.
+exec 9>"${TMPDIR:-/tmp}/source-hyros-ensure-docker.lock"
+flock -w 600 9 || { log "ERROR: another run held the docker start-up lock for 10 minutes"; exit 1; }
 
 if command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; then
   log "docker engine already running"
@@ -48,7 +51,7 @@ if ! dockerd_alive; then
   rm -f /var/run/docker.pid
   mkdir -p "$(dirname "$DOCKERD_LOG")"
   nohup dockerd --storage-driver=vfs --iptables=false --ip6tables=false --bridge=none \
-    >>"$DOCKERD_LOG" 2>&1 </dev/null &
+    >>"$DOCKERD_LOG" 2>&1 </dev/null 9>&- &  # the daemon must not hold the start-up lock
 else
   log "dockerd process exists but does not answer yet; waiting"
 fi

@@ -19,7 +19,7 @@ DESTINATION_HYROS_IMAGE="${DESTINATION_HYROS_IMAGE:-destination-hyros:dev}"
 STAGE_CACHE_REPO="${STAGE_CACHE_REPO:-source-hyros-stages}"
 log() { echo "[build-images] $*" >&2; }
 
-exec 9>"${TMPDIR:-/tmp}/source-hyros-ensure-images.lock"
+exec 9>"${TMPDIR:-/tmp}/source-hyros-build-images.lock"
 flock -w 1800 9 || { log "ERROR: another run held the image build lock for 30 minutes"; exit 1; }
 
 if [ -n "${BUILD_LOG:-}" ]; then

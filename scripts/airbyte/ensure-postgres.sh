@@ -53,11 +53,11 @@ if [ ! -s "$PG_DATA_DIR/PG_VERSION" ]; then
 fi
 
 log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
-# (9>&- below: the server must not inherit and hold the start-up lock.)
 # A server killed earlier may have left its pid file behind.
 if [ -f "$PG_DATA_DIR/postmaster.pid" ] && ! as_pg "$BIN/pg_ctl" -D "$PG_DATA_DIR" status >/dev/null 2>&1; then
   rm -f "$PG_DATA_DIR/postmaster.pid"
 fi
+# 9>&-: the server must not inherit, and so hold, the start-up lock.
 as_pg "$BIN/pg_ctl" -D "$PG_DATA_DIR" -l "$PG_DATA_DIR/../server.log" -w -t "$WAIT" \
   -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -c unix_socket_directories=/tmp -c fsync=off" start >/dev/null 9>&- \
   || { tail -n 20 "$PG_DATA_DIR/../server.log" >&2 || true; die "PostgreSQL did not start within ${WAIT}s"; }
